@@ -1,0 +1,412 @@
+//! One throwaway `mariadbd`: its own temporary directory, port and socket.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use mysql::prelude::{FromRow, Queryable};
+use mysql::{Conn, OptsBuilder};
+
+use super::process::{self, tail};
+use super::HarnessError;
+
+/// How a [`Server`] is started.
+///
+/// ```
+/// use examples::harness::ServerOptions;
+/// let opts = ServerOptions { server_id: 7, ..ServerOptions::default() };
+/// assert!(opts.log_bin);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerOptions {
+    /// `--server-id`.
+    pub server_id: u32,
+    /// Binary logging on (`--log-bin=<datadir>/mysql-bin`, row format, `log_slave_updates`).
+    pub log_bin: bool,
+    /// `--gtid-strict-mode=1`.
+    pub gtid_strict: bool,
+    /// Further `mariadbd` options, appended last so that they override the harness's own.
+    pub extra_args: Vec<String>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            server_id: 1,
+            log_bin: true,
+            gtid_strict: false,
+            extra_args: Vec::new(),
+        }
+    }
+}
+
+/// How long to wait for a server to accept connections, unless `HARNESS_START_TIMEOUT_SECS`
+/// says otherwise (a loaded 2-core machine can be slow).
+fn start_timeout() -> Duration {
+    std::env::var("HARNESS_START_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(Duration::from_secs(60))
+}
+
+/// How long a clean shutdown may take before the harness falls back to SIGKILL.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often the harness polls while it waits.
+pub(crate) const POLL: Duration = Duration::from_millis(50);
+/// How many times a start is retried when another process took the chosen port.
+const PORT_ATTEMPTS: usize = 5;
+
+/// Options that make a throwaway server start in about a second and stay small. They are
+/// given to `mariadb-install-db` too, so that the files it creates match.
+const SMALL: &[&str] = &[
+    "--innodb-buffer-pool-size=32M",
+    "--innodb-log-file-size=8M",
+    // Many servers at once can exhaust the kernel's AIO contexts (`aio-max-nr`).
+    "--innodb-use-native-aio=0",
+];
+
+/// A throwaway MariaDB server on 127.0.0.1, in its own temporary directory
+/// (`$TMPDIR/repl-harness-*`), with its own socket, started with `--no-defaults` so that it
+/// never reads the system's configuration or touches `/var/lib/mysql`.
+///
+/// Dropping it shuts it down cleanly (SIGKILL after 30 s) and removes the directory, unless
+/// the environment has `KEEP_SERVERS=1`.
+///
+/// ```no_run
+/// use examples::harness::{Server, ServerOptions};
+/// # fn main() -> Result<(), examples::harness::HarnessError> {
+/// let server = Server::start(ServerOptions::default())?;
+/// let one: u32 = server.query_one("SELECT 1")?;
+/// assert_eq!(one, 1);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Server {
+    opts: ServerOptions,
+    mariadbd: PathBuf,
+    root: PathBuf,
+    datadir: PathBuf,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Server {
+    /// Creates a data directory with `mariadb-install-db`, starts `mariadbd` on a free port and
+    /// waits until it accepts connections (60 s, or `HARNESS_START_TIMEOUT_SECS`).
+    pub fn start(opts: ServerOptions) -> Result<Server, HarnessError> {
+        let mariadbd = process::mariadbd_path()?;
+        let root = process::make_tempdir()?;
+        let mut server = Server {
+            opts,
+            mariadbd,
+            datadir: root.join("data"),
+            root,
+            port: 0,
+            child: None,
+        };
+        // From here on, `server`'s Drop cleans up whatever happens.
+        for attempt in 1..=PORT_ATTEMPTS {
+            server.install_db()?;
+            server.port = process::free_port()?;
+            match server.launch() {
+                Err(HarnessError::Exited { log_tail, .. })
+                    if attempt < PORT_ATTEMPTS && log_tail.contains("Address already in use") =>
+                {
+                    // Someone took the port between our probe and the server's bind. The
+                    // failed start may already have opened a binlog: start over from scratch.
+                    remove_dir(&server.datadir)?;
+                    continue;
+                }
+                other => return other.map(|()| server),
+            }
+        }
+        Ok(server)
+    }
+
+    fn install_db(&self) -> Result<(), HarnessError> {
+        let install = process::install_db_path()?;
+        let output = Command::new(&install)
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", self.datadir.display()))
+            .arg("--user=root")
+            .arg("--auth-root-authentication-method=normal")
+            .args(SMALL)
+            .output()
+            .map_err(|e| HarnessError::io(format!("running {}", install.display()), e))?;
+        if !output.status.success() {
+            let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+            text.push_str(&String::from_utf8_lossy(&output.stderr));
+            return Err(HarnessError::InstallDb {
+                datadir: self.datadir.clone(),
+                status: output.status.to_string(),
+                output: tail(&text, 20),
+            });
+        }
+        Ok(())
+    }
+
+    fn args(&self) -> Vec<String> {
+        let d = self.datadir.display();
+        let r = self.root.display();
+        let mut args = vec![
+            "--no-defaults".to_string(),
+            format!("--datadir={d}"),
+            format!("--port={}", self.port),
+            "--bind-address=127.0.0.1".into(),
+            format!("--socket={r}/mysqld.sock"),
+            format!("--pid-file={r}/mysqld.pid"),
+            format!("--log-error={}", self.error_log_path().display()),
+            "--user=root".into(),
+            format!("--server-id={}", self.opts.server_id),
+            "--skip-name-resolve".into(),
+            format!("--relay-log={d}/relay-bin"),
+            // Commits reach the OS at once, so a SIGKILL loses nothing; only fsync is skipped.
+            "--innodb-flush-log-at-trx-commit=2".into(),
+        ];
+        args.extend(SMALL.iter().map(|s| s.to_string()));
+        if self.opts.log_bin {
+            args.push(format!("--log-bin={d}/{}", self.binlog_basename()));
+            args.push("--binlog-format=ROW".into());
+            args.push("--log-slave-updates=1".into());
+        }
+        if self.opts.gtid_strict {
+            args.push("--gtid-strict-mode=1".into());
+        }
+        args.extend(self.opts.extra_args.iter().cloned());
+        args
+    }
+
+    /// Spawns `mariadbd` and waits until it accepts connections.
+    fn launch(&mut self) -> Result<(), HarnessError> {
+        let log_start = std::fs::metadata(self.error_log_path()).map_or(0, |m| m.len());
+        self.child = Some(process::spawn(&self.mariadbd, &self.args())?);
+        let timeout = start_timeout();
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(child) = self.child.as_mut() {
+                let exited = child
+                    .try_wait()
+                    .map_err(|e| HarnessError::io("waiting for mariadbd", e))?;
+                if let Some(status) = exited {
+                    self.child = None;
+                    return Err(HarnessError::Exited {
+                        port: self.port,
+                        status: status.to_string(),
+                        log_tail: tail(&self.error_log_since(log_start), 30),
+                    });
+                }
+            }
+            if self.connect(Some(Duration::from_secs(2))).is_ok() {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                self.kill()?;
+                return Err(HarnessError::StartTimeout {
+                    port: self.port,
+                    waited: timeout,
+                    log_tail: tail(&self.error_log_since(log_start), 30),
+                });
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn connect(&self, timeout: Option<Duration>) -> Result<Conn, mysql::Error> {
+        let opts = OptsBuilder::new()
+            .ip_or_hostname(Some("127.0.0.1"))
+            .tcp_port(self.port)
+            .user(Some("root"))
+            .prefer_socket(false)
+            .tcp_connect_timeout(timeout);
+        Conn::new(opts)
+    }
+
+    /// The TCP port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `mysql://root@127.0.0.1:PORT` (user root, no password).
+    pub fn url(&self) -> String {
+        format!("mysql://root@127.0.0.1:{}", self.port)
+    }
+
+    /// A new connection as root over TCP.
+    pub fn conn(&self) -> Result<Conn, HarnessError> {
+        self.ensure_running()?;
+        self.connect(Some(Duration::from_secs(10)))
+            .map_err(|e| HarnessError::mysql(format!("connecting to {}", self.url()), e))
+    }
+
+    /// Runs `sql` on a new connection and returns the first row (a single value, or a tuple).
+    pub fn query_one<T: FromRow>(&self, sql: &str) -> Result<T, HarnessError> {
+        let mut conn = self.conn()?;
+        conn.query_first::<T, _>(sql)
+            .map_err(|e| HarnessError::mysql(format!("`{sql}` on port {}", self.port), e))?
+            .ok_or_else(|| HarnessError::UnexpectedResult {
+                sql: sql.to_string(),
+                detail: "no row".into(),
+            })
+    }
+
+    /// Runs `sql` (one or more statements) on a new connection, discarding results.
+    pub fn exec(&self, sql: &str) -> Result<(), HarnessError> {
+        let mut conn = self.conn()?;
+        conn.query_drop(sql)
+            .map_err(|e| HarnessError::mysql(format!("`{sql}` on port {}", self.port), e))
+    }
+
+    /// The server's data directory.
+    pub fn datadir(&self) -> &Path {
+        &self.datadir
+    }
+
+    /// Where the binary logs (`mysql-bin.000001`, ...) and `mysql-bin.index` live.
+    pub fn binlog_dir(&self) -> PathBuf {
+        self.datadir.clone()
+    }
+
+    /// The binary logs' base name: `mysql-bin`.
+    pub fn binlog_basename(&self) -> &str {
+        "mysql-bin"
+    }
+
+    /// Where the relay logs (`relay-bin.000001`, ...) and `relay-bin.index` live.
+    pub fn relay_log_dir(&self) -> PathBuf {
+        self.datadir.clone()
+    }
+
+    /// The relay logs' base name: `relay-bin`.
+    pub fn relay_log_basename(&self) -> &str {
+        "relay-bin"
+    }
+
+    /// The options the server was started with.
+    pub fn options(&self) -> &ServerOptions {
+        &self.opts
+    }
+
+    /// Whether the process is alive (not killed, shut down or crashed).
+    pub fn is_running(&mut self) -> bool {
+        match self.child.as_mut().map(Child::try_wait) {
+            Some(Ok(None)) => true,
+            Some(_) => {
+                self.child = None;
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Crashes the server: SIGKILL, then waits until the process is gone. Does nothing if it
+    /// is not running.
+    pub fn kill(&mut self) -> Result<(), HarnessError> {
+        if let Some(mut child) = self.child.take() {
+            // Fails only if the process has already exited, which is what we want anyway.
+            let _ = child.kill();
+            child
+                .wait()
+                .map_err(|e| HarnessError::io("waiting for a killed mariadbd", e))?;
+        }
+        Ok(())
+    }
+
+    /// Starts the server again on the same data directory and port, and waits until it
+    /// accepts connections. A running server is shut down cleanly first.
+    pub fn restart(&mut self) -> Result<(), HarnessError> {
+        self.shutdown()?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.launch() {
+                // The port cannot change (replicas point at it), so wait for it to be freed.
+                Err(HarnessError::Exited { log_tail, .. })
+                    if attempt < 20 && log_tail.contains("Address already in use") =>
+                {
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Shuts the server down cleanly (`SHUTDOWN`, which writes the Stop event to the binlog)
+    /// and waits for the process to exit; SIGKILL if that takes over 30 s. Does nothing if it
+    /// is not running.
+    pub fn shutdown(&mut self) -> Result<(), HarnessError> {
+        if !self.is_running() {
+            return Ok(());
+        }
+        if let Ok(mut conn) = self.connect(Some(Duration::from_secs(5))) {
+            // The connection may be cut before the OK arrives; the wait below is what counts.
+            let _ = conn.query_drop("SHUTDOWN");
+        }
+        let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
+        while self.is_running() {
+            if Instant::now() >= deadline {
+                self.kill()?;
+                return Err(HarnessError::io(
+                    format!("shutting down mariadbd on port {}", self.port),
+                    std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!("still running after {SHUTDOWN_TIMEOUT:?}; killed it"),
+                    ),
+                ));
+            }
+            std::thread::sleep(POLL);
+        }
+        Ok(())
+    }
+
+    fn error_log_path(&self) -> PathBuf {
+        self.root.join("err.log")
+    }
+
+    /// The whole error log (all starts of this server), lossily decoded.
+    pub fn error_log(&self) -> String {
+        self.error_log_since(0)
+    }
+
+    fn error_log_since(&self, offset: u64) -> String {
+        let bytes = std::fs::read(self.error_log_path()).unwrap_or_default();
+        let from = usize::try_from(offset).unwrap_or(0).min(bytes.len());
+        String::from_utf8_lossy(&bytes[from..]).into_owned()
+    }
+
+    fn ensure_running(&self) -> Result<(), HarnessError> {
+        if self.child.is_some() {
+            Ok(())
+        } else {
+            Err(HarnessError::NotRunning { port: self.port })
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Err(e) = self.shutdown() {
+            eprintln!("repl-harness: {e}");
+        }
+        // `shutdown` kills on timeout; make sure even if it failed early.
+        let _ = self.kill();
+        if std::env::var("KEEP_SERVERS").is_ok_and(|v| v == "1") {
+            eprintln!(
+                "repl-harness: KEEP_SERVERS=1, leaving {} (server {} on port {})",
+                self.root.display(),
+                self.opts.server_id,
+                self.port
+            );
+        } else if let Err(e) = remove_dir(&self.root) {
+            eprintln!("repl-harness: {e}");
+        }
+    }
+}
+
+fn remove_dir(dir: &Path) -> Result<(), HarnessError> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(HarnessError::io(format!("removing {}", dir.display()), e)),
+    }
+}
