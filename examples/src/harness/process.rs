@@ -77,9 +77,14 @@ pub(crate) fn install_db_path() -> Result<PathBuf, HarnessError> {
 }
 
 /// Creates a fresh, empty directory `$TMPDIR/repl-harness-<pid>-<n>-<nanos>`.
+///
+/// The first call also removes directories left by harness processes that no longer exist
+/// (a test binary killed with SIGKILL runs no destructors; its servers died with it).
 pub(crate) fn make_tempdir() -> Result<PathBuf, HarnessError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static SWEPT: OnceLock<()> = OnceLock::new();
     let base = std::env::temp_dir();
+    SWEPT.get_or_init(|| remove_orphans(&base));
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let nanos = SystemTime::now()
@@ -99,6 +104,30 @@ pub(crate) fn make_tempdir() -> Result<PathBuf, HarnessError> {
                     e,
                 ))
             }
+        }
+    }
+}
+
+/// Removes `repl-harness-<pid>-*` directories in `base` whose process is gone. Best effort,
+/// Linux only (it asks `/proc`), and never with `KEEP_SERVERS=1`.
+fn remove_orphans(base: &Path) {
+    let keep = std::env::var("KEEP_SERVERS").is_ok_and(|v| v == "1");
+    if keep || !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMPDIR_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().filter(|p| p.parse::<u32>().is_ok()) else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
