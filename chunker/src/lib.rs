@@ -3,9 +3,12 @@
 //! (Crate documentation is being written; see the module docs.)
 
 mod collation;
+mod error;
 mod model;
+pub mod sql;
 mod value;
 
 pub use collation::Collation;
+pub use error::Error;
 pub use model::{Column, ColumnType, Index, IndexColumn, Table, TextKind};
 pub use value::Value;
