@@ -4,11 +4,13 @@
 
 mod collation;
 mod error;
+mod key;
 mod model;
 pub mod sql;
 mod value;
 
 pub use collation::Collation;
 pub use error::Error;
+pub use key::{choose_key, Key, KeyChoice, KeyColumn, Rule, Skipped, Strategy};
 pub use model::{Column, ColumnType, Index, IndexColumn, Table, TextKind};
 pub use value::Value;
