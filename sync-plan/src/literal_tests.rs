@@ -1,0 +1,176 @@
+use chunker::{Collation, Column, ColumnType, TextKind, Value};
+use proptest::prelude::*;
+
+use super::*;
+
+fn col(t: ColumnType) -> Column {
+    Column::new("c", t)
+}
+
+fn text_col(collation: &str) -> Column {
+    col(ColumnType::Text {
+        kind: TextKind::Var,
+        max_len: 100,
+    })
+    .collation(Collation::new(collation))
+}
+
+#[test]
+fn every_type_has_its_literal() {
+    let int = col(ColumnType::Integer {
+        bytes: 8,
+        unsigned: true,
+    });
+    assert_eq!(literal(&int, &Value::UInt(u64::MAX)).unwrap(), "18446744073709551615");
+    assert_eq!(literal(&int, &Value::Int(-5)).unwrap(), "-5");
+    assert_eq!(literal(&int, &Value::Null).unwrap(), "NULL");
+    let dec = col(ColumnType::Decimal {
+        precision: 10,
+        scale: 2,
+    });
+    assert_eq!(literal(&dec, &Value::text("-12.50")).unwrap(), "-12.50");
+    assert!(literal(&dec, &Value::text("1; DROP")).is_err());
+    assert!(literal(&dec, &Value::text("1e5")).is_err());
+    assert!(literal(&dec, &Value::Double(1.5)).is_err());
+    let d = col(ColumnType::Double);
+    assert_eq!(literal(&d, &Value::Double(-2.5)).unwrap(), "-2.5e0");
+    assert!(literal(&d, &Value::Double(f64::NAN)).is_err());
+    let bit = col(ColumnType::Bit { bits: 10 });
+    assert_eq!(literal(&bit, &Value::Bytes(vec![2, 5])).unwrap(), "b'1000000101'");
+    assert_eq!(literal(&bit, &Value::Bytes(vec![0, 0])).unwrap(), "b'0'");
+    assert_eq!(literal(&bit, &Value::UInt(3)).unwrap(), "b'11'");
+    let bin = col(ColumnType::Binary {
+        kind: TextKind::Var,
+        max_len: 4,
+    });
+    assert_eq!(literal(&bin, &Value::Bytes(vec![0, 0xff])).unwrap(), "X'00ff'");
+    assert_eq!(literal(&bin, &Value::Bytes(vec![])).unwrap(), "''");
+    let date = col(ColumnType::Date);
+    let v = Value::Date {
+        year: 2024,
+        month: 2,
+        day: 29,
+    };
+    assert_eq!(literal(&date, &v).unwrap(), "'2024-02-29'");
+    let dt = col(ColumnType::Timestamp { fsp: 6 });
+    let v = Value::DateTime {
+        year: 1999,
+        month: 12,
+        day: 31,
+        hour: 23,
+        minute: 59,
+        second: 59,
+        micros: 1,
+    };
+    assert_eq!(literal(&dt, &v).unwrap(), "'1999-12-31 23:59:59.000001'");
+    let time = col(ColumnType::Time { fsp: 6 });
+    let v = Value::Time {
+        negative: true,
+        hours: 838,
+        minutes: 59,
+        seconds: 59,
+        micros: 500_000,
+    };
+    assert_eq!(literal(&time, &v).unwrap(), "'-838:59:59.500000'");
+    let year = col(ColumnType::Year);
+    assert_eq!(literal(&year, &Value::Int(0)).unwrap(), "0");
+    let json = col(ColumnType::Json);
+    assert_eq!(
+        literal(&json, &Value::text("{\"a\":\"'\"}")).unwrap(),
+        "_utf8mb4 X'7b2261223a2227227d'"
+    );
+    let e = col(ColumnType::Enum {
+        variants: vec!["x".into()],
+    })
+    .collation(Collation::new("latin1_swedish_ci"));
+    assert_eq!(literal(&e, &Value::text("x")).unwrap(), "'x'");
+}
+
+#[test]
+fn strings_never_depend_on_sql_mode() {
+    let c = text_col("latin1_swedish_ci");
+    // A backslash and a quote: both would need mode-dependent escaping, so hex is used.
+    assert_eq!(literal(&c, &Value::text("a\\'b")).unwrap(), "_latin1 X'615c2762'");
+    assert_eq!(literal(&c, &Value::Bytes(vec![0xe9])).unwrap(), "_latin1 X'e9'");
+    assert_eq!(literal(&c, &Value::text("")).unwrap(), "''");
+    assert_eq!(literal(&c, &Value::text("tab\t")).unwrap(), "_latin1 X'74616209'");
+    let b = text_col("binary");
+    assert_eq!(literal(&b, &Value::text("\n")).unwrap(), "X'0a'");
+}
+
+#[test]
+fn exact_match_compares_bytes_and_bits() {
+    let t = text_col("utf8mb4_general_ci");
+    assert_eq!(
+        exact_match("s.t", &t, &Value::text("a")).unwrap(),
+        "CAST(`c` AS BINARY) <=> X'61'"
+    );
+    assert_eq!(exact_match("s.t", &t, &Value::Null).unwrap(), "`c` IS NULL");
+    let f = col(ColumnType::Float);
+    assert_eq!(
+        exact_match("s.t", &f, &Value::Float(0.1)).unwrap(),
+        "`c` <=> 1.0000000149011612e-1"
+    );
+}
+
+#[test]
+fn errors_name_the_column() {
+    let f = col(ColumnType::Float);
+    let e = literal_in("db.t", &f, &Value::Float(f32::INFINITY)).unwrap_err();
+    assert!(e.to_string().contains("db.t") && e.to_string().contains("column c"));
+    assert!(literal(&f, &Value::Double(1.0)).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// The FLOAT literal, parsed as the server does (correctly rounded DOUBLE, then narrowed),
+    /// gives back the same bits.
+    #[test]
+    fn float_literal_round_trips(bits in any::<u32>()) {
+        let f = f32::from_bits(bits);
+        prop_assume!(f.is_finite());
+        let text = float_literal(f).unwrap();
+        let back = text.parse::<f64>().unwrap() as f32;
+        prop_assert_eq!(back.to_bits(), f.to_bits());
+    }
+
+    /// The stronger claim the FLOAT rule relies on only as a check: the shortest f32 text itself
+    /// survives DOUBLE parsing and narrowing (no double-rounding failure was ever found).
+    #[test]
+    fn shortest_f32_text_survives_double_parse(bits in any::<u32>()) {
+        let f = f32::from_bits(bits);
+        prop_assume!(f.is_finite());
+        let text = format!("{f:e}");
+        prop_assert!(short_survives_double_parse(f, &text));
+    }
+
+    /// The widened form used in WHERE is exact: it parses to the float's own value as a double.
+    #[test]
+    fn widened_float_is_exact(bits in any::<u32>()) {
+        let f = f32::from_bits(bits);
+        prop_assume!(f.is_finite());
+        let d = widened_f32(f).unwrap().parse::<f64>().unwrap();
+        prop_assert_eq!(d.to_bits(), f64::from(f).to_bits());
+    }
+
+    /// The DOUBLE literal round-trips bit for bit.
+    #[test]
+    fn double_literal_round_trips(bits in any::<u64>()) {
+        let d = f64::from_bits(bits);
+        prop_assume!(d.is_finite());
+        let back = double_literal(d).unwrap().parse::<f64>().unwrap();
+        prop_assert_eq!(back.to_bits(), d.to_bits());
+    }
+
+    /// Any bytes give a literal made of safe characters only: no quote inside the quoted part,
+    /// no backslash anywhere.
+    #[test]
+    fn text_literals_are_mode_independent(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+        let lit = literal(&text_col("utf8mb4_bin"), &Value::Bytes(bytes)).unwrap();
+        prop_assert!(!lit.contains('\\'));
+        let inner = lit.strip_prefix("_utf8mb4 X").unwrap_or(&lit);
+        prop_assert!(inner.starts_with('\'') && inner.ends_with('\''));
+        prop_assert!(!inner[1..inner.len() - 1].contains('\''));
+    }
+}
