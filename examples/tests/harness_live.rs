@@ -62,10 +62,16 @@ fn pair_replicates_and_reconnects_after_the_primary_is_killed() -> TestResult {
     pair.primary.restart()?;
     let kept: u64 = pair.primary.query_one("SELECT COUNT(*) FROM test.t")?;
     assert_eq!(kept, 1, "the committed row survived the crash");
-    assert!(
-        pair.primary.binlog_dir().join("mysql-bin.000002").exists(),
-        "the restarted primary opened a new binlog file"
+    let files = pair.primary.binlog_files()?;
+    let names: Vec<_> = files.iter().filter_map(|f| f.file_name()).collect();
+    assert_eq!(
+        names,
+        ["mysql-bin.000001", "mysql-bin.000002"],
+        "a new file after the crash"
     );
+    assert!(files
+        .iter()
+        .all(|f| f.starts_with(pair.primary.binlog_dir())));
 
     pair.primary
         .exec("INSERT INTO test.t VALUES (2, 'after the restart')")?;

@@ -123,3 +123,13 @@ impl HarnessError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Tests often return `Box<dyn Error + Send + Sync>` and start servers on threads.
+    #[test]
+    fn the_error_crosses_threads() {
+        fn send_sync<T: Send + Sync + 'static>() {}
+        send_sync::<super::HarnessError>();
+    }
+}

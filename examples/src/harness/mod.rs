@@ -32,6 +32,7 @@
 //! ```
 
 mod error;
+mod lifecycle;
 mod pair;
 mod process;
 mod server;

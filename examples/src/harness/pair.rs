@@ -176,3 +176,24 @@ fn gtid_pos_covers(have: &str, want: &str) -> bool {
         .iter()
         .all(|(domain, seq)| have.get(domain).is_some_and(|h| h >= seq))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::gtid_pos_covers;
+
+    #[test]
+    fn a_gtid_position_covers_itself_and_older_ones() {
+        assert!(gtid_pos_covers("0-1-5", "0-1-5"));
+        assert!(gtid_pos_covers("0-1-6", "0-1-5"));
+        assert!(gtid_pos_covers("0-2-9,1-1-3", "1-1-3,0-1-5"));
+        assert!(gtid_pos_covers("", ""));
+        assert!(gtid_pos_covers("0-1-1", ""));
+    }
+
+    #[test]
+    fn a_gtid_position_does_not_cover_newer_or_other_domains() {
+        assert!(!gtid_pos_covers("0-1-4", "0-1-5"));
+        assert!(!gtid_pos_covers("0-1-9", "0-1-5,1-1-1"));
+        assert!(!gtid_pos_covers("", "0-1-1"));
+    }
+}

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use mysql::prelude::{FromRow, Queryable};
 use mysql::{Conn, OptsBuilder};
 
+use super::lifecycle::remove_dir;
 use super::process::{self, tail};
 use super::HarnessError;
 
@@ -50,8 +51,6 @@ fn start_timeout() -> Duration {
         .unwrap_or(Duration::from_secs(60))
 }
 
-/// How long a clean shutdown may take before the harness falls back to SIGKILL.
-const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often the harness polls while it waits.
 pub(crate) const POLL: Duration = Duration::from_millis(50);
 /// How many times a start is retried when another process took the chosen port.
@@ -83,12 +82,12 @@ const SMALL: &[&str] = &[
 /// ```
 #[derive(Debug)]
 pub struct Server {
-    opts: ServerOptions,
-    mariadbd: PathBuf,
-    root: PathBuf,
-    datadir: PathBuf,
-    port: u16,
-    child: Option<Child>,
+    pub(super) opts: ServerOptions,
+    pub(super) mariadbd: PathBuf,
+    pub(super) root: PathBuf,
+    pub(super) datadir: PathBuf,
+    pub(super) port: u16,
+    pub(super) child: Option<Child>,
 }
 
 impl Server {
@@ -124,13 +123,25 @@ impl Server {
         Ok(server)
     }
 
+    /// The server's own `--tmpdir`. Never the shared `/tmp`: a starting `mariadbd` deletes
+    /// every `#sql*` file in its tmpdir, which breaks the temporary tables of any other server
+    /// (or `mariadb-install-db`) using the same directory at that moment.
+    fn tmpdir(&self) -> Result<PathBuf, HarnessError> {
+        let tmp = self.root.join("tmp");
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| HarnessError::io(format!("creating {}", tmp.display()), e))?;
+        Ok(tmp)
+    }
+
     fn install_db(&self) -> Result<(), HarnessError> {
         let install = process::install_db_path()?;
+        let tmpdir = self.tmpdir()?;
         let output = Command::new(&install)
             .arg("--no-defaults")
             .arg(format!("--datadir={}", self.datadir.display()))
             .arg("--user=root")
             .arg("--auth-root-authentication-method=normal")
+            .arg(format!("--tmpdir={}", tmpdir.display()))
             .args(SMALL)
             .output()
             .map_err(|e| HarnessError::io(format!("running {}", install.display()), e))?;
@@ -161,6 +172,7 @@ impl Server {
             format!("--server-id={}", self.opts.server_id),
             "--skip-name-resolve".into(),
             format!("--relay-log={d}/relay-bin"),
+            format!("--tmpdir={r}/tmp"),
             // Commits reach the OS at once, so a SIGKILL loses nothing; only fsync is skipped.
             "--innodb-flush-log-at-trx-commit=2".into(),
         ];
@@ -178,7 +190,7 @@ impl Server {
     }
 
     /// Spawns `mariadbd` and waits until it accepts connections.
-    fn launch(&mut self) -> Result<(), HarnessError> {
+    pub(super) fn launch(&mut self) -> Result<(), HarnessError> {
         let log_start = std::fs::metadata(self.error_log_path()).map_or(0, |m| m.len());
         self.child = Some(process::spawn(&self.mariadbd, &self.args())?);
         let timeout = start_timeout();
@@ -212,7 +224,7 @@ impl Server {
         }
     }
 
-    fn connect(&self, timeout: Option<Duration>) -> Result<Conn, mysql::Error> {
+    pub(super) fn connect(&self, timeout: Option<Duration>) -> Result<Conn, mysql::Error> {
         let opts = OptsBuilder::new()
             .ip_or_hostname(Some("127.0.0.1"))
             .tcp_port(self.port)
@@ -272,6 +284,24 @@ impl Server {
         "mysql-bin"
     }
 
+    /// The binary log files in the order of `mysql-bin.index` (oldest first), as full paths.
+    /// Empty when binary logging is off.
+    pub fn binlog_files(&self) -> Result<Vec<PathBuf>, HarnessError> {
+        let index = self
+            .binlog_dir()
+            .join(format!("{}.index", self.binlog_basename()));
+        let text = match std::fs::read_to_string(&index) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(HarnessError::io(format!("reading {}", index.display()), e)),
+        };
+        Ok(text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| self.datadir.join(l.trim()))
+            .collect())
+    }
+
     /// Where the relay logs (`relay-bin.000001`, ...) and `relay-bin.index` live.
     pub fn relay_log_dir(&self) -> PathBuf {
         self.datadir.clone()
@@ -285,78 +315,6 @@ impl Server {
     /// The options the server was started with.
     pub fn options(&self) -> &ServerOptions {
         &self.opts
-    }
-
-    /// Whether the process is alive (not killed, shut down or crashed).
-    pub fn is_running(&mut self) -> bool {
-        match self.child.as_mut().map(Child::try_wait) {
-            Some(Ok(None)) => true,
-            Some(_) => {
-                self.child = None;
-                false
-            }
-            None => false,
-        }
-    }
-
-    /// Crashes the server: SIGKILL, then waits until the process is gone. Does nothing if it
-    /// is not running.
-    pub fn kill(&mut self) -> Result<(), HarnessError> {
-        if let Some(mut child) = self.child.take() {
-            // Fails only if the process has already exited, which is what we want anyway.
-            let _ = child.kill();
-            child
-                .wait()
-                .map_err(|e| HarnessError::io("waiting for a killed mariadbd", e))?;
-        }
-        Ok(())
-    }
-
-    /// Starts the server again on the same data directory and port, and waits until it
-    /// accepts connections. A running server is shut down cleanly first.
-    pub fn restart(&mut self) -> Result<(), HarnessError> {
-        self.shutdown()?;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.launch() {
-                // The port cannot change (replicas point at it), so wait for it to be freed.
-                Err(HarnessError::Exited { log_tail, .. })
-                    if attempt < 20 && log_tail.contains("Address already in use") =>
-                {
-                    std::thread::sleep(Duration::from_millis(500));
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// Shuts the server down cleanly (`SHUTDOWN`, which writes the Stop event to the binlog)
-    /// and waits for the process to exit; SIGKILL if that takes over 30 s. Does nothing if it
-    /// is not running.
-    pub fn shutdown(&mut self) -> Result<(), HarnessError> {
-        if !self.is_running() {
-            return Ok(());
-        }
-        if let Ok(mut conn) = self.connect(Some(Duration::from_secs(5))) {
-            // The connection may be cut before the OK arrives; the wait below is what counts.
-            let _ = conn.query_drop("SHUTDOWN");
-        }
-        let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
-        while self.is_running() {
-            if Instant::now() >= deadline {
-                self.kill()?;
-                return Err(HarnessError::io(
-                    format!("shutting down mariadbd on port {}", self.port),
-                    std::io::Error::new(
-                        std::io::ErrorKind::TimedOut,
-                        format!("still running after {SHUTDOWN_TIMEOUT:?}; killed it"),
-                    ),
-                ));
-            }
-            std::thread::sleep(POLL);
-        }
-        Ok(())
     }
 
     fn error_log_path(&self) -> PathBuf {
@@ -380,33 +338,5 @@ impl Server {
         } else {
             Err(HarnessError::NotRunning { port: self.port })
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Err(e) = self.shutdown() {
-            eprintln!("repl-harness: {e}");
-        }
-        // `shutdown` kills on timeout; make sure even if it failed early.
-        let _ = self.kill();
-        if std::env::var("KEEP_SERVERS").is_ok_and(|v| v == "1") {
-            eprintln!(
-                "repl-harness: KEEP_SERVERS=1, leaving {} (server {} on port {})",
-                self.root.display(),
-                self.opts.server_id,
-                self.port
-            );
-        } else if let Err(e) = remove_dir(&self.root) {
-            eprintln!("repl-harness: {e}");
-        }
-    }
-}
-
-fn remove_dir(dir: &Path) -> Result<(), HarnessError> {
-    match std::fs::remove_dir_all(dir) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(HarnessError::io(format!("removing {}", dir.display()), e)),
     }
 }
