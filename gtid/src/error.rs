@@ -108,10 +108,18 @@ pub enum Error {
         /// What was wrong, including the value.
         message: String,
     },
-    /// The MySQL client failed (feature `mysql`).
+    /// The MySQL client failed (feature `mysql`). Kept as text so that [`Error`] stays
+    /// `Clone` and `Eq` whatever the features.
     #[cfg(feature = "mysql")]
     #[error("mysql client: {0}")]
-    Mysql(#[from] mysql::Error),
+    Mysql(String),
+}
+
+#[cfg(feature = "mysql")]
+impl From<mysql::Error> for Error {
+    fn from(e: mysql::Error) -> Error {
+        Error::Mysql(e.to_string())
+    }
 }
 
 impl Error {
