@@ -1,0 +1,412 @@
+//! The sans-I/O core: [`Decoder`] turns bytes into events, one step at a time, and never reads
+//! anything itself. [`crate::Framer`] drives it over a slice, [`crate::EventReader`] over any
+//! `std::io::Read`.
+
+use crate::error::Error;
+use crate::event::{Checksum, EventRef, PositionCheck};
+use crate::fde::{ChecksumAlg, FormatDescription};
+use crate::header::{
+    EventFlags, EventHeader, EventType, LogPos, CHECKSUM_LEN, HEADER_LEN, MAGIC, MAX_EVENT_SIZE,
+};
+
+/// Options for a [`Decoder`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecoderOptions {
+    /// Verify every CRC32 trailer (default `true`). Off, trailers are still stripped.
+    pub verify_checksums: bool,
+    /// Largest `event_size` accepted (default 1 GiB). Larger sizes are an error, checked before
+    /// any buffer is sized from them.
+    pub max_event_size: u32,
+}
+
+impl Default for DecoderOptions {
+    fn default() -> Self {
+        DecoderOptions {
+            verify_checksums: true,
+            max_event_size: MAX_EVENT_SIZE,
+        }
+    }
+}
+
+/// What one [`Decoder::decode`] call produced. The caller drops `consumed()` bytes from the front
+/// of its input before the next call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum Step<'a> {
+    /// The 4-byte magic was checked; drop 4 bytes.
+    Magic,
+    /// A complete, verified event; drop `event.raw().len()` bytes.
+    Event(EventRef<'a>),
+    /// The input must hold at least this many bytes (counted from its start) before the next
+    /// call can progress. At end of input, call [`Decoder::finish`] instead.
+    NeedMore(usize),
+    /// The bytes here are not a valid event. The decoder stays failed (every later call returns
+    /// the same error) until [`Decoder::resume_at`].
+    Failed(Error),
+    /// A MariaDB Start_encryption event was reached earlier: what follows is encrypted and is
+    /// not parsed. Nothing more will be produced.
+    Encrypted(LogPos),
+}
+
+impl Step<'_> {
+    /// How many bytes of the input this step used.
+    pub fn consumed(&self) -> usize {
+        match self {
+            Step::Magic => MAGIC.len(),
+            Step::Event(e) => e.raw().len(),
+            _ => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Phase {
+    Magic,
+    Events,
+    Failed(Error),
+    Encrypted(LogPos),
+}
+
+/// Tracks `end_log_pos` continuity, in file offsets or, in a relay log after a Rotate, in the
+/// primary's positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Positions {
+    /// `Some(p)`: following the primary's file, whose next event is at `p`.
+    primary: Option<u64>,
+    /// The server id of the file's first FDE: in a relay log, the replica's own events (its
+    /// final Rotate or Stop) carry relay-file positions.
+    own_server: Option<u32>,
+}
+
+impl Positions {
+    fn check(&mut self, offset: u64, header: &EventHeader, body: &[u8]) -> PositionCheck {
+        let size = u64::from(header.event_size);
+        let is_rotate = header.event_type == EventType::ROTATE;
+        if self.own_server.is_none() && header.event_type == EventType::FORMAT_DESCRIPTION {
+            self.own_server = Some(header.server_id.0);
+        }
+        let own = self.own_server == Some(header.server_id.0);
+        let primary = self.primary.filter(|_| !own);
+        let result = if header.log_pos == 0 {
+            PositionCheck::Artificial
+        } else if primary.is_some() && header.event_type == EventType::FORMAT_DESCRIPTION {
+            if primary.is_some_and(|p| p <= 4) {
+                self.primary = Some(u64::from(header.log_pos));
+            }
+            PositionCheck::Unchecked
+        } else {
+            let expected = primary.unwrap_or(offset).wrapping_add(size);
+            let found = u64::from(header.log_pos);
+            if primary.is_some() {
+                // A forward jump (filtered events, a new connection) resets the count; a value
+                // behind it (pre-5.0 primaries wrote transaction-relative positions) does not.
+                self.primary = Some(if found > expected { found } else { expected });
+            }
+            if header.log_pos == expected as u32 {
+                PositionCheck::Continuous
+            } else {
+                PositionCheck::Discontinuous {
+                    expected: expected as u32,
+                }
+            }
+        };
+        // In a relay log (a fake Rotate starts the primary's part) every Rotate from the
+        // primary says where the primary's next event is.
+        if is_rotate
+            && (header.log_pos == 0 || self.primary.is_some())
+            && !(own && header.log_pos != 0)
+        {
+            if let Some(pos) = body.get(..8) {
+                let mut le = [0u8; 8];
+                le.copy_from_slice(pos);
+                self.primary = Some(u64::from_le_bytes(le));
+            }
+        }
+        result
+    }
+}
+
+/// The state machine that frames and checks events. Feed it the bytes that follow what it has
+/// consumed so far; it keeps the offset, the checksum algorithm of the last Format_description
+/// event, the post-header lengths and the position tracker.
+#[derive(Debug, Clone)]
+pub struct Decoder {
+    options: DecoderOptions,
+    offset: u64,
+    phase: Phase,
+    alg: ChecksumAlg,
+    post_header: [u8; 256],
+    positions: Positions,
+    fde_seen: u32,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Decoder::new(DecoderOptions::default())
+    }
+}
+
+impl Decoder {
+    /// A decoder expecting the magic at offset 0.
+    pub fn new(options: DecoderOptions) -> Decoder {
+        Decoder {
+            options,
+            offset: 0,
+            phase: Phase::Magic,
+            alg: ChecksumAlg::Absent,
+            post_header: [0; 256],
+            positions: Positions::default(),
+            fde_seen: 0,
+        }
+    }
+
+    /// The file offset of the next byte the decoder expects.
+    pub fn offset(&self) -> LogPos {
+        LogPos(self.offset)
+    }
+
+    /// The checksum algorithm in force (from the last Format_description event).
+    pub fn checksum_alg(&self) -> ChecksumAlg {
+        self.alg
+    }
+
+    /// Whether the next bytes must be the file magic (nothing decoded yet).
+    pub fn expects_magic(&self) -> bool {
+        self.phase == Phase::Magic
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> DecoderOptions {
+        self.options
+    }
+
+    fn min_size(&self) -> u32 {
+        (HEADER_LEN
+            + if self.alg.has_trailer() {
+                CHECKSUM_LEN
+            } else {
+                0
+            }) as u32
+    }
+
+    /// How many bytes (from the start of `input`) the next [`Decoder::decode`] needs to
+    /// progress. Pure: it never changes the decoder. Bounded by `max_event_size`.
+    pub fn needed(&self, input: &[u8]) -> usize {
+        match self.phase {
+            Phase::Magic => MAGIC.len(),
+            Phase::Events => match EventHeader::from_prefix(input) {
+                None => HEADER_LEN,
+                Some(h)
+                    if h.event_size < self.min_size()
+                        || h.event_size > self.options.max_event_size =>
+                {
+                    HEADER_LEN
+                }
+                Some(h) => h.event_size as usize,
+            },
+            Phase::Failed(_) | Phase::Encrypted(_) => 0,
+        }
+    }
+
+    /// Takes one step over `input`, which must start at [`Decoder::offset`].
+    pub fn decode<'a>(&mut self, input: &'a [u8]) -> Step<'a> {
+        match &self.phase {
+            Phase::Failed(e) => return Step::Failed(e.clone()),
+            Phase::Encrypted(at) => return Step::Encrypted(*at),
+            Phase::Magic => return self.magic(input),
+            Phase::Events => {}
+        }
+        match self.event(input) {
+            Ok(Some(event)) => {
+                self.offset += event.raw.len() as u64;
+                Step::Event(event)
+            }
+            Ok(None) => Step::NeedMore(self.needed(input)),
+            Err(e) => {
+                self.phase = Phase::Failed(e.clone());
+                Step::Failed(e)
+            }
+        }
+    }
+
+    fn magic<'a>(&mut self, input: &'a [u8]) -> Step<'a> {
+        let n = input.len().min(MAGIC.len());
+        if input[..n] != MAGIC[..n] {
+            let mut found = [0u8; 4];
+            found[..n].copy_from_slice(&input[..n]);
+            let e = Error::BadMagic { found };
+            self.phase = Phase::Failed(e.clone());
+            return Step::Failed(e);
+        }
+        if n < MAGIC.len() {
+            return Step::NeedMore(MAGIC.len());
+        }
+        self.offset = MAGIC.len() as u64;
+        self.phase = Phase::Events;
+        Step::Magic
+    }
+
+    /// Call at the end of the input with the bytes left over (those `decode` asked more for).
+    /// `Ok` means the input ended cleanly on an event boundary; otherwise the truncation error
+    /// says what the torn tail is.
+    pub fn finish(&self, rest: &[u8]) -> Result<(), Error> {
+        match &self.phase {
+            Phase::Failed(e) => Err(e.clone()),
+            Phase::Encrypted(_) => Ok(()),
+            Phase::Magic => Err(Error::TruncatedMagic {
+                available: rest.len().min(3),
+            }),
+            Phase::Events => match EventHeader::from_prefix(rest) {
+                _ if rest.is_empty() => Ok(()),
+                None => Err(Error::TruncatedHeader {
+                    offset: LogPos(self.offset),
+                    available: rest.len(),
+                }),
+                Some(h) => Err(Error::TruncatedEvent {
+                    offset: LogPos(self.offset),
+                    event_type: h.event_type,
+                    size: h.event_size,
+                    available: rest.len(),
+                }),
+            },
+        }
+    }
+
+    /// Restarts framing at `offset` after a failure (see [`crate::resync`]), keeping the
+    /// checksum algorithm and post-header lengths; position tracking starts afresh.
+    pub fn resume_at(&mut self, offset: LogPos) {
+        self.offset = offset.0;
+        self.phase = Phase::Events;
+        self.positions.primary = None;
+    }
+
+    fn event<'a>(&mut self, input: &'a [u8]) -> Result<Option<EventRef<'a>>, Error> {
+        let Some(header) = EventHeader::from_prefix(input) else {
+            return Ok(None);
+        };
+        let offset = LogPos(self.offset);
+        let event_type = header.event_type;
+        let size = header.event_size;
+        if size < self.min_size() {
+            return Err(Error::EventTooSmall {
+                offset,
+                event_type,
+                size,
+                min: self.min_size(),
+            });
+        }
+        if size > self.options.max_event_size {
+            return Err(Error::EventTooLarge {
+                offset,
+                event_type,
+                size,
+                max: self.options.max_event_size,
+            });
+        }
+        let Some(raw) = input.get(..size as usize) else {
+            return Ok(None);
+        };
+        if self.fde_seen == 0 && self.offset == 4 && event_type == EventType::START_V3 {
+            return Err(Error::UnsupportedVersion {
+                version: start_event_version(raw),
+            });
+        }
+        let (trailer, checksum) = if event_type == EventType::FORMAT_DESCRIPTION {
+            self.format_description(raw, offset)?
+        } else if self.alg.has_trailer() {
+            (CHECKSUM_LEN, self.verify(raw, offset, false)?)
+        } else {
+            (0, Checksum::None)
+        };
+        let body = &raw[HEADER_LEN..raw.len() - trailer];
+        let position = self.positions.check(self.offset, &header, body);
+        if event_type == EventType::START_ENCRYPTION {
+            self.phase = Phase::Encrypted(offset);
+        }
+        Ok(Some(EventRef {
+            offset,
+            header,
+            raw,
+            trailer_len: trailer as u8,
+            checksum,
+            position,
+            post_header_len: self.post_header[usize::from(event_type.0)],
+        }))
+    }
+
+    fn format_description(
+        &mut self,
+        raw: &[u8],
+        offset: LogPos,
+    ) -> Result<(usize, Checksum), Error> {
+        // The version decides the layout; verify the CRC before trusting anything else.
+        let peek_alg = FormatDescription::parse(raw, offset).map(|f| f.checksum_alg);
+        let has_block = match &peek_alg {
+            Ok(alg) => *alg != ChecksumAlg::Absent,
+            Err(_) => {
+                raw.len() >= HEADER_LEN + 2 + 50
+                    && crate::fde::has_checksum_block(version_bytes(raw))
+            }
+        };
+        let checksum = if has_block {
+            self.verify(raw, offset, true)?
+        } else {
+            Checksum::None
+        };
+        let fde = FormatDescription::parse(raw, offset)?;
+        self.alg = fde.checksum_alg;
+        self.post_header = [0; 256];
+        for (i, len) in fde.post_header_lens().iter().enumerate().take(255) {
+            self.post_header[i + 1] = *len;
+        }
+        self.fde_seen += 1;
+        Ok((if has_block { CHECKSUM_LEN } else { 0 }, checksum))
+    }
+
+    fn verify(&self, raw: &[u8], offset: LogPos, is_fde: bool) -> Result<Checksum, Error> {
+        let split = raw.len() - CHECKSUM_LEN;
+        let mut stored = [0u8; 4];
+        stored.copy_from_slice(&raw[split..]);
+        let expected = u32::from_le_bytes(stored);
+        if !self.options.verify_checksums {
+            return Ok(Checksum::Unchecked(expected));
+        }
+        let actual = if is_fde {
+            // The in-use flag is flipped in place when the file is closed: it is not covered.
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(&raw[..17]);
+            hasher.update(&[raw[17] & !(EventFlags::BINLOG_IN_USE as u8)]);
+            hasher.update(&raw[18..split]);
+            hasher.finalize()
+        } else {
+            crc32fast::hash(&raw[..split])
+        };
+        if actual == expected {
+            Ok(Checksum::Verified(expected))
+        } else {
+            let header = EventHeader::from_prefix(raw);
+            Err(Error::ChecksumMismatch {
+                offset,
+                event_type: header.map(|h| h.event_type).unwrap_or_default(),
+                size: raw.len() as u32,
+                expected,
+                actual,
+            })
+        }
+    }
+}
+
+fn version_bytes(raw: &[u8]) -> &[u8] {
+    let field = &raw[HEADER_LEN + 2..HEADER_LEN + 52];
+    &field[..field.iter().position(|&b| b == 0).unwrap_or(field.len())]
+}
+
+/// The `binlog_version` of a Start_v3 event: v1 logs have a 13-byte header, v3 a 19-byte one.
+fn start_event_version(raw: &[u8]) -> u16 {
+    let at = |i: usize| raw.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    match (at(13), at(HEADER_LEN)) {
+        (Some(1), _) => 1,
+        (_, Some(v)) if v == 3 || v == 1 => v,
+        _ => 3,
+    }
+}
