@@ -1,12 +1,102 @@
-//! Row-level differences between two copies of a table and the exact statements that repair one.
+//! Row-level differences between two copies of a MySQL/MariaDB table, and the exact statements
+//! that bring the target back in line with the source, on the right side.
+//!
+//! **What it is.** A pure core that (1) pairs the rows of both sides of a key range by their
+//! identity key with the server's own equality (case- and trailing-space-insensitive collations
+//! pair `'a'` with `'A '`; binary keys compare by bytes), or compares keyless tables as multisets
+//! of rows; (2) plans per differing row an `INSERT`, an `UPDATE` of only the changed columns, a
+//! `DELETE` by key (by every column with `LIMIT 1`, once per extra copy, without a key), or
+//! `REPLACE` on request, ordered so that no unique key trips; (3) renders the plan as a reviewable
+//! script or JSON, with literals that store exactly the source's values (FLOAT and DOUBLE bit for
+//! bit, strings independent of `sql_mode`); and (4) refuses unsafe directions (writing on a
+//! replica, source and target swapped). With the `mysql` feature, a thin [`live`] module drills
+//! down into differing ranges moving little data, fetches the rows, and executes plans.
+//!
+//! **What it is not.** It does not find the differing chunks of a whole table by itself (that is
+//! the `checksum` crate's job; [`live`] has a small range-checksum adapter for drilling down), does
+//! not lock tables or wait for replicas to catch up, and does not repair schema differences.
+//!
+//! # Example
+//!
+//! ```
+//! use chunker::{Collation, Column, ColumnType, Index, Table, TextKind, Value};
+//! use sync_plan::{diff_rows, plan_table, Direction, Plan, PlanOptions};
+//!
+//! let table = Table::new("shop", "item")
+//!     .column(Column::new("id", ColumnType::Integer { bytes: 4, unsigned: false }))
+//!     .column(Column::new("name", ColumnType::Text { kind: TextKind::Var, max_len: 20 })
+//!         .collation(Collation::new("utf8mb4_general_ci")))
+//!     .column(Column::new("ratio", ColumnType::Float))
+//!     .index(Index::primary(["id"]));
+//! let row = |id: i64, name: &str, ratio: f32| vec![Value::Int(id), Value::text(name), Value::Float(ratio)];
+//! let source = [row(1, "apple", 773.7831), row(2, "pear", 0.5)];
+//! let target = [row(1, "apple", 773.783), row(3, "plum", 1.0)];
+//!
+//! let differences = diff_rows(&table, &source, &target)?;
+//! let mut plan = Plan::new("h=db1", "h=db2", Direction::OnTarget);
+//! plan.tables.push(plan_table(&table, &differences, PlanOptions::default())?);
+//! let script = plan.to_sql(500, false)?;
+//! print!("{script}");
+//! assert!(script.contains("DELETE FROM `shop`.`item` WHERE `id` = 3 LIMIT 1;"));
+//! assert!(script.contains("INSERT INTO `shop`.`item` (`id`, `name`, `ratio`) VALUES (2, 'pear', 5e-1);"));
+//! assert!(script.contains("UPDATE `shop`.`item` SET `ratio` = 7.737831e2 WHERE `id` = 1 LIMIT 1;"));
+//! # Ok::<(), sync_plan::Error>(())
+//! ```
+//!
+//! # Map
+//!
+//! | item | role |
+//! |---|---|
+//! | [`IdentityKey`], [`CompareKey`], [`KeyPart`] | which key pairs rows; bytes equal exactly when the server's collation says equal |
+//! | [`diff_rows`], [`diff_keyed`], [`diff_multiset`] → [`Difference`] | the row differences of one range |
+//! | [`plan_table`], [`PlanOptions`], [`Direction`], [`Style`] → [`TablePlan`], [`Statement`] | the structured repair |
+//! | [`Plan`] ([`Plan::to_sql`], [`Plan::to_json`]) | the whole repair: source of truth, target, where it runs |
+//! | [`literal()`], [`literal`](mod@literal) | exact SQL literals, with the rules per type |
+//! | [`check_direction`], [`ServerFacts`] | the wrong-side and replica-write safeguards |
+//! | [`Error`] | the one error type, naming table and key |
+//!
+//! # Order of statements
+//!
+//! Deletes, then replaces, then inserts, then updates (as pt-table-sync). A changed row whose
+//! change touches a unique key other than the identity key (say two rows with swapped values of a
+//! secondary unique column) is deleted and inserted rather than updated, so every intermediate
+//! state holds a subset of the source's unique values and nothing collides. Generated columns
+//! are compared but never written. FLOAT/DOUBLE columns never appear in a key `WHERE`; keyless
+//! deletes compare them with their exact values.
+//!
+//! # Features
+//!
+//! - `mysql`: the [`live`] module (drill-down, row fetch, execute with re-check), on the `mysql`
+//!   crate. Off by default; the rest does no I/O.
+//!
+//! # Verified where
+//!
+//! Literals, pairing by `WEIGHT_STRING`, plans and execution were run against MariaDB 10.11 (see
+//! `examples/tests/sync_live.rs`). MySQL 8 behaviour (`0900` NO PAD collations, the `JSON` type)
+//! follows its documentation and is not tested here; on MySQL, keyless deletes of rows with `JSON`
+//! columns compare the column's text form.
 #![deny(missing_docs)]
 
+mod diff;
 mod error;
+mod key;
 pub mod literal;
+mod plan;
+mod safety;
 mod sql;
 
+#[cfg(feature = "mysql")]
+pub mod live;
+
+pub use diff::{diff_keyed, diff_multiset, diff_rows, same_row, same_value, Difference};
 pub use error::Error;
+pub use key::{CompareKey, IdentityKey, KeyPart, Row};
 pub use literal::literal;
+pub use plan::{
+    plan_table, ColumnValue, Direction, Plan, PlanOptions, Statement, Style, TablePlan,
+};
+pub use safety::{check_direction, ServerFacts, Upstream};
+pub use sql::{session_header, statement_sql, trace_comment, DEFAULT_BATCH, SESSION_SQL_MODE};
 
 /// The session time zone under which this crate reads and writes `TIMESTAMP` values.
 pub const SESSION_TIME_ZONE: &str = "+00:00";

@@ -152,7 +152,9 @@ fn render(column: &Column, value: &Value) -> Result<String, &'static str> {
                 }
                 let sign = if *negative { "-" } else { "" };
                 let frac = fraction(*micros);
-                Ok(format!("'{sign}{hours:02}:{minutes:02}:{seconds:02}{frac}'"))
+                Ok(format!(
+                    "'{sign}{hours:02}:{minutes:02}:{seconds:02}{frac}'"
+                ))
             }
             _ => Err("a TIME column needs a Time value"),
         },
@@ -274,8 +276,7 @@ fn text_literal(column: &Column, bytes: &[u8]) -> String {
         (None, ColumnType::Json) => "utf8mb4".to_string(),
         (None, _) => return hex_or_empty(bytes),
     };
-    if charset.eq_ignore_ascii_case("binary")
-        || !charset.bytes().all(|c| c.is_ascii_alphanumeric())
+    if charset.eq_ignore_ascii_case("binary") || !charset.bytes().all(|c| c.is_ascii_alphanumeric())
     {
         return hex_or_empty(bytes);
     }

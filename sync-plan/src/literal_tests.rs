@@ -21,7 +21,10 @@ fn every_type_has_its_literal() {
         bytes: 8,
         unsigned: true,
     });
-    assert_eq!(literal(&int, &Value::UInt(u64::MAX)).unwrap(), "18446744073709551615");
+    assert_eq!(
+        literal(&int, &Value::UInt(u64::MAX)).unwrap(),
+        "18446744073709551615"
+    );
     assert_eq!(literal(&int, &Value::Int(-5)).unwrap(), "-5");
     assert_eq!(literal(&int, &Value::Null).unwrap(), "NULL");
     let dec = col(ColumnType::Decimal {
@@ -36,14 +39,20 @@ fn every_type_has_its_literal() {
     assert_eq!(literal(&d, &Value::Double(-2.5)).unwrap(), "-2.5e0");
     assert!(literal(&d, &Value::Double(f64::NAN)).is_err());
     let bit = col(ColumnType::Bit { bits: 10 });
-    assert_eq!(literal(&bit, &Value::Bytes(vec![2, 5])).unwrap(), "b'1000000101'");
+    assert_eq!(
+        literal(&bit, &Value::Bytes(vec![2, 5])).unwrap(),
+        "b'1000000101'"
+    );
     assert_eq!(literal(&bit, &Value::Bytes(vec![0, 0])).unwrap(), "b'0'");
     assert_eq!(literal(&bit, &Value::UInt(3)).unwrap(), "b'11'");
     let bin = col(ColumnType::Binary {
         kind: TextKind::Var,
         max_len: 4,
     });
-    assert_eq!(literal(&bin, &Value::Bytes(vec![0, 0xff])).unwrap(), "X'00ff'");
+    assert_eq!(
+        literal(&bin, &Value::Bytes(vec![0, 0xff])).unwrap(),
+        "X'00ff'"
+    );
     assert_eq!(literal(&bin, &Value::Bytes(vec![])).unwrap(), "''");
     let date = col(ColumnType::Date);
     let v = Value::Date {
@@ -90,10 +99,19 @@ fn every_type_has_its_literal() {
 fn strings_never_depend_on_sql_mode() {
     let c = text_col("latin1_swedish_ci");
     // A backslash and a quote: both would need mode-dependent escaping, so hex is used.
-    assert_eq!(literal(&c, &Value::text("a\\'b")).unwrap(), "_latin1 X'615c2762'");
-    assert_eq!(literal(&c, &Value::Bytes(vec![0xe9])).unwrap(), "_latin1 X'e9'");
+    assert_eq!(
+        literal(&c, &Value::text("a\\'b")).unwrap(),
+        "_latin1 X'615c2762'"
+    );
+    assert_eq!(
+        literal(&c, &Value::Bytes(vec![0xe9])).unwrap(),
+        "_latin1 X'e9'"
+    );
     assert_eq!(literal(&c, &Value::text("")).unwrap(), "''");
-    assert_eq!(literal(&c, &Value::text("tab\t")).unwrap(), "_latin1 X'74616209'");
+    assert_eq!(
+        literal(&c, &Value::text("tab\t")).unwrap(),
+        "_latin1 X'74616209'"
+    );
     let b = text_col("binary");
     assert_eq!(literal(&b, &Value::text("\n")).unwrap(), "X'0a'");
 }

@@ -1,6 +1,188 @@
-//! Identifiers and statement text.
+//! Statement text: a reviewable script with its session header.
+//!
+//! Names are always fully qualified (`` `db`.`t` ``), so the script needs no `USE` and runs the
+//! same from any default database. Values are rendered by [`crate::literal`].
+
+use chunker::{Column, Table};
+
+use crate::error::Error;
+use crate::literal::{exact_match, literal_in};
+use crate::plan::{ColumnValue, Direction, Plan, Statement, TablePlan};
+
+/// The `sql_mode` a plan runs under: strict, so nothing is silently truncated;
+/// `NO_AUTO_VALUE_ON_ZERO`, so a stored `0` in an AUTO_INCREMENT column is written as `0`; and
+/// none of the zero-date modes, so stored zero dates can be written back.
+pub const SESSION_SQL_MODE: &str = "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION";
+
+/// How many statements the script groups in one transaction.
+pub const DEFAULT_BATCH: usize = 500;
 
 /// `name` as a backquoted identifier (a local stand-in for `chunker::sql::quote_ident`).
 pub(crate) fn ident(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
+}
+
+fn qualified(table: &Table) -> String {
+    format!("{}.{}", ident(&table.schema), ident(&table.name))
+}
+
+/// Text safe inside `/* ... */`: no comment terminator, no line breaks.
+fn comment_safe(text: &str) -> String {
+    text.replace("*/", "* /").replace(['\n', '\r'], " ")
+}
+
+/// The session statements a plan needs before its first row statement.
+pub fn session_header(plan: &Plan) -> Vec<String> {
+    let mut out = vec![
+        format!("SET SESSION sql_mode = '{SESSION_SQL_MODE}'"),
+        format!(
+            "SET SESSION time_zone = '{}'",
+            comment_safe(&plan.time_zone).replace('\'', "")
+        ),
+    ];
+    if plan.direction == Direction::ViaReplication {
+        out.push("SET SESSION binlog_format = 'STATEMENT'".to_string());
+    }
+    out
+}
+
+/// The trace comment a statement carries: source, target and table, never a password.
+pub fn trace_comment(plan: &Plan, table: &Table) -> String {
+    format!(
+        "/* table-sync src:{} dst:{} tbl:{} */",
+        comment_safe(&plan.source),
+        comment_safe(&plan.target),
+        comment_safe(&table.qualified_name())
+    )
+}
+
+impl Plan {
+    /// The whole plan as a script for the `mariadb`/`mysql` client: a header naming source,
+    /// target and where to run it, the session settings, then the statements in transactions of
+    /// at most `batch` statements.
+    pub fn to_sql(&self, batch: usize, comments: bool) -> Result<String, Error> {
+        let batch = batch.max(1);
+        let mut out = String::new();
+        out.push_str(&format!(
+            "-- table-sync repair plan\n-- source of truth: {}\n-- target: {}\n",
+            comment_safe(&self.source),
+            comment_safe(&self.target)
+        ));
+        out.push_str(match self.direction {
+            Direction::OnTarget => "-- run this on the TARGET\n",
+            Direction::ViaReplication => {
+                "-- run this on the SOURCE (the target's primary): the statements are no-ops there and reach the target through statement-based replication\n"
+            }
+        });
+        for s in session_header(self) {
+            out.push_str(&s);
+            out.push_str(";\n");
+        }
+        for table in &self.tables {
+            let comment = if comments {
+                format!(" {}", trace_comment(self, &table.table))
+            } else {
+                String::new()
+            };
+            for group in table.statements.chunks(batch) {
+                out.push_str("START TRANSACTION;\n");
+                for s in group {
+                    out.push_str(&statement_sql(table, s)?);
+                    out.push_str(&comment);
+                    out.push_str(";\n");
+                }
+                out.push_str("COMMIT;\n");
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One statement's text, without trailing `;`.
+pub fn statement_sql(plan: &TablePlan, statement: &Statement) -> Result<String, Error> {
+    let table = &plan.table;
+    let name = qualified(table);
+    Ok(match statement {
+        Statement::Delete { by, exact } => {
+            let preds = by
+                .iter()
+                .map(|cv| {
+                    let col = column(table, cv)?;
+                    if *exact {
+                        exact_match(&table.qualified_name(), col, &cv.value)
+                    } else {
+                        key_match(table, col, cv)
+                    }
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            format!("DELETE FROM {name} WHERE {} LIMIT 1", preds.join(" AND "))
+        }
+        Statement::Insert { values } => insert("INSERT", &name, table, values)?,
+        Statement::Replace { values } => insert("REPLACE", &name, table, values)?,
+        Statement::Update { set, by } => {
+            let sets = set
+                .iter()
+                .map(|cv| {
+                    let col = column(table, cv)?;
+                    Ok(format!(
+                        "{} = {}",
+                        ident(&col.name),
+                        literal_in(&table.qualified_name(), col, &cv.value)?
+                    ))
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            let preds = by
+                .iter()
+                .map(|cv| key_match(table, column(table, cv)?, cv))
+                .collect::<Result<Vec<_>, Error>>()?;
+            format!(
+                "UPDATE {name} SET {} WHERE {} LIMIT 1",
+                sets.join(", "),
+                preds.join(" AND ")
+            )
+        }
+    })
+}
+
+fn column<'t>(table: &'t Table, cv: &ColumnValue) -> Result<&'t Column, Error> {
+    table.find_column(&cv.column).ok_or_else(|| Error::Model {
+        table: table.qualified_name(),
+        reason: format!(
+            "the plan names column {:?} the table does not have",
+            cv.column
+        ),
+    })
+}
+
+/// `col = literal` for an identity-key column (never FLOAT/DOUBLE, never NULL by construction).
+fn key_match(table: &Table, col: &Column, cv: &ColumnValue) -> Result<String, Error> {
+    if col.column_type.is_approximate() {
+        return Err(Error::Model {
+            table: table.qualified_name(),
+            reason: format!("FLOAT/DOUBLE column {} used as a key", col.name),
+        });
+    }
+    if cv.value.is_null() {
+        return Ok(format!("{} IS NULL", ident(&col.name)));
+    }
+    Ok(format!(
+        "{} = {}",
+        ident(&col.name),
+        literal_in(&table.qualified_name(), col, &cv.value)?
+    ))
+}
+
+fn insert(verb: &str, name: &str, table: &Table, values: &[ColumnValue]) -> Result<String, Error> {
+    let mut cols = Vec::with_capacity(values.len());
+    let mut lits = Vec::with_capacity(values.len());
+    for cv in values {
+        let col = column(table, cv)?;
+        cols.push(ident(&col.name));
+        lits.push(literal_in(&table.qualified_name(), col, &cv.value)?);
+    }
+    Ok(format!(
+        "{verb} INTO {name} ({}) VALUES ({})",
+        cols.join(", "),
+        lits.join(", ")
+    ))
 }

@@ -1,0 +1,1 @@
+//! Live servers: drill-down, row fetch and execution (feature `mysql`).
