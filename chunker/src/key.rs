@@ -170,13 +170,12 @@ pub fn choose_key(table: &Table, requested: Option<&str>) -> Result<KeyChoice, E
             table: table.qualified_name(),
             index: name.to_string(),
         })?;
-        let key = usable_key(table, index, Rule::Requested).map_err(|reason| {
-            Error::UnusableIndex {
+        let key =
+            usable_key(table, index, Rule::Requested).map_err(|reason| Error::UnusableIndex {
                 table: table.qualified_name(),
                 index: index.name.clone(),
                 reason,
-            }
-        })?;
+            })?;
         return Ok(KeyChoice {
             strategy: Strategy::Index(key),
             skipped: Vec::new(),
@@ -206,10 +205,7 @@ pub fn choose_key(table: &Table, requested: Option<&str>) -> Result<KeyChoice, E
             skipped,
         })
     };
-    if let Some(at) = candidates
-        .iter()
-        .position(|(i, k)| i.primary && k.unique)
-    {
+    if let Some(at) = candidates.iter().position(|(i, k)| i.primary && k.unique) {
         return done(candidates.swap_remove(at).1, skipped);
     }
     // Unique NOT NULL: fewest columns (the shortest key makes the cheapest predicates).
@@ -283,7 +279,10 @@ fn usable_key(table: &Table, index: &Index, rule: Rule) -> Result<Key, String> {
             if columns.is_empty() {
                 return Err(problem);
             }
-            note = Some(format!("{problem}; walking the {} leading part(s)", columns.len()));
+            note = Some(format!(
+                "{problem}; walking the {} leading part(s)",
+                columns.len()
+            ));
             break;
         }
         columns.push(KeyColumn {

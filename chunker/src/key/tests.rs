@@ -128,8 +128,14 @@ fn leading_prefix_part_skips_the_index() {
     let Strategy::WholeTable { reason } = &c.strategy else {
         panic!("expected whole table, got {c:?}");
     };
-    assert!(reason.contains("k_s: key part \"s\" is a prefix (4)"), "{reason}");
-    assert!(reason.contains("k_j: key part \"j\" has type Json"), "{reason}");
+    assert!(
+        reason.contains("k_s: key part \"s\" is a prefix (4)"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("k_j: key part \"j\" has type Json"),
+        "{reason}"
+    );
     assert_eq!(c.skipped.len(), 2);
 }
 

@@ -1,0 +1,292 @@
+//! Keyset predicates: a key tuple compared with a bound tuple, as SQL with `?` placeholders.
+//!
+//! For key columns `(k1, ..., kn)` and bound values `(v1, ..., vn)`, `key >= bound` is the
+//! lexicographic expansion (an OR of ANDs, which every MySQL and MariaDB version plans as a
+//! range on the index, unlike the row constructor `(k1, k2) >= (?, ?)` on old versions):
+//!
+//! ```text
+//! ((k1 > ?) OR (k1 = ? AND k2 > ?) OR ... OR (k1 = ? AND ... AND kn >= ?))
+//! ```
+//!
+//! with one bound value per `?`, in order. `>`, `<=` and `<` differ only in the comparison of
+//! the last branch and the direction.
+//!
+//! ## NULL in keys
+//!
+//! MySQL and MariaDB sort NULL before every value in ascending order, and `ORDER BY` on the
+//! walked index follows that. The expansion keeps that order by treating NULL as the smallest
+//! value, decided here in Rust from the bound value (so the SQL text depends on which bound
+//! values are NULL, never on their content):
+//!
+//! | part | bound value NULL | bound value `v`, nullable column | `NOT NULL` column |
+//! |---|---|---|---|
+//! | `k = v` | `k IS NULL` | `k = ?` | `k = ?` |
+//! | `k > v` | `k IS NOT NULL` | `k > ?` | `k > ?` |
+//! | `k >= v` | true | `k >= ?` | `k >= ?` |
+//! | `k < v` | false | `(k IS NULL OR k < ?)` | `k < ?` |
+//! | `k <= v` | `k IS NULL` | `(k IS NULL OR k <= ?)` | `k <= ?` |
+//!
+//! Branches that are always false are dropped and always-true parts are left out; a predicate
+//! that is always true is `TRUE`, one that is never true `FALSE`.
+//!
+//! A bound tuple shorter than the key compares the key's leading parts only (a prefix bound);
+//! extra bound values are ignored.
+
+use crate::key::KeyColumn;
+use crate::sql::quote_ident;
+use crate::value::Value;
+
+/// A comparison of the key with a bound tuple.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// key `>` bound
+    Gt,
+    /// key `>=` bound
+    Ge,
+    /// key `<` bound
+    Lt,
+    /// key `<=` bound
+    Le,
+}
+
+impl Op {
+    fn strict(self) -> Op {
+        match self {
+            Op::Gt | Op::Ge => Op::Gt,
+            Op::Lt | Op::Le => Op::Lt,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+        }
+    }
+}
+
+/// A predicate under construction: known true, known false, or SQL with its binds.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Term {
+    True,
+    False,
+    Sql(String, Vec<Value>),
+}
+
+impl Term {
+    /// The SQL text and binds (`TRUE` / `FALSE` for the constant cases).
+    pub(crate) fn into_sql(self) -> (String, Vec<Value>) {
+        match self {
+            Term::True => ("TRUE".to_string(), Vec::new()),
+            Term::False => ("FALSE".to_string(), Vec::new()),
+            Term::Sql(sql, binds) => (sql, binds),
+        }
+    }
+
+    /// The conjunction of `terms`.
+    pub(crate) fn and(terms: Vec<Term>) -> Term {
+        let mut parts = Vec::new();
+        let mut binds = Vec::new();
+        for term in terms {
+            match term {
+                Term::True => {}
+                Term::False => return Term::False,
+                Term::Sql(sql, b) => {
+                    parts.push(sql);
+                    binds.extend(b);
+                }
+            }
+        }
+        if parts.is_empty() {
+            Term::True
+        } else {
+            Term::Sql(parts.join(" AND "), binds)
+        }
+    }
+
+    /// The disjunction of `terms`, each parenthesized, the whole parenthesized.
+    fn or(terms: Vec<Term>) -> Term {
+        let mut parts = Vec::new();
+        let mut binds = Vec::new();
+        for term in terms {
+            match term {
+                Term::True => return Term::True,
+                Term::False => {}
+                Term::Sql(sql, b) => {
+                    parts.push(format!("({sql})"));
+                    binds.extend(b);
+                }
+            }
+        }
+        if parts.is_empty() {
+            Term::False
+        } else {
+            Term::Sql(format!("({})", parts.join(" OR ")), binds)
+        }
+    }
+}
+
+fn equal(column: &KeyColumn, value: &Value) -> Term {
+    let name = quote_ident(&column.name);
+    if value.is_null() {
+        Term::Sql(format!("{name} IS NULL"), Vec::new())
+    } else {
+        Term::Sql(
+            format!("{name} = {}", column.placeholder()),
+            vec![value.clone()],
+        )
+    }
+}
+
+fn single(column: &KeyColumn, op: Op, value: &Value) -> Term {
+    let name = quote_ident(&column.name);
+    if value.is_null() {
+        return match op {
+            Op::Gt => Term::Sql(format!("{name} IS NOT NULL"), Vec::new()),
+            Op::Ge => Term::True,
+            Op::Lt => Term::False,
+            Op::Le => Term::Sql(format!("{name} IS NULL"), Vec::new()),
+        };
+    }
+    let cmp = format!("{name} {} {}", op.symbol(), column.placeholder());
+    let sql = if column.nullable && matches!(op, Op::Lt | Op::Le) {
+        format!("({name} IS NULL OR {cmp})")
+    } else {
+        cmp
+    };
+    Term::Sql(sql, vec![value.clone()])
+}
+
+/// The predicate `key OP bound` as a [`Term`].
+pub(crate) fn compare_term(columns: &[KeyColumn], op: Op, bound: &[Value]) -> Term {
+    let n = columns.len().min(bound.len());
+    if n == 0 {
+        // The empty prefix: every key equals it.
+        return match op {
+            Op::Ge | Op::Le => Term::True,
+            Op::Gt | Op::Lt => Term::False,
+        };
+    }
+    let mut branches = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut parts: Vec<Term> = (0..i).map(|j| equal(&columns[j], &bound[j])).collect();
+        let last_op = if i + 1 == n { op } else { op.strict() };
+        parts.push(single(&columns[i], last_op, &bound[i]));
+        branches.push(Term::and(parts));
+    }
+    Term::or(branches)
+}
+
+/// The predicate `key OP bound` as SQL text with its binds in placeholder order.
+///
+/// ```
+/// use chunker::{predicate::{compare, Op}, ColumnType, KeyColumn, Value};
+/// let col = |name: &str| KeyColumn {
+///     name: name.into(),
+///     column_type: ColumnType::Integer { bytes: 4, unsigned: false },
+///     nullable: false,
+///     collation: None,
+/// };
+/// let (sql, binds) = compare(&[col("a"), col("b")], Op::Ge, &[Value::Int(1), Value::Int(2)]);
+/// assert_eq!(sql, "((`a` > ?) OR (`a` = ? AND `b` >= ?))");
+/// assert_eq!(binds, [Value::Int(1), Value::Int(1), Value::Int(2)]);
+/// ```
+pub fn compare(columns: &[KeyColumn], op: Op, bound: &[Value]) -> (String, Vec<Value>) {
+    compare_term(columns, op, bound).into_sql()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ColumnType;
+
+    fn col(name: &str, nullable: bool) -> KeyColumn {
+        KeyColumn {
+            name: name.into(),
+            column_type: ColumnType::Integer {
+                bytes: 4,
+                unsigned: false,
+            },
+            nullable,
+            collation: None,
+        }
+    }
+
+    fn ints(v: &[i64]) -> Vec<Value> {
+        v.iter().copied().map(Value::Int).collect()
+    }
+
+    #[test]
+    fn composite_expansions_match_the_documented_shape() {
+        let key = [col("a", false), col("b", false)];
+        let b = ints(&[1, 2]);
+        let cases = [
+            (Op::Ge, "((`a` > ?) OR (`a` = ? AND `b` >= ?))"),
+            (Op::Gt, "((`a` > ?) OR (`a` = ? AND `b` > ?))"),
+            (Op::Le, "((`a` < ?) OR (`a` = ? AND `b` <= ?))"),
+            (Op::Lt, "((`a` < ?) OR (`a` = ? AND `b` < ?))"),
+        ];
+        for (op, sql) in cases {
+            let (got, binds) = compare(&key, op, &b);
+            assert_eq!(got, sql, "{op:?}");
+            assert_eq!(binds, ints(&[1, 1, 2]));
+        }
+        let key3 = [col("a", false), col("b", false), col("c", false)];
+        let (sql, binds) = compare(&key3, Op::Ge, &ints(&[1, 2, 3]));
+        assert_eq!(
+            sql,
+            "((`a` > ?) OR (`a` = ? AND `b` > ?) OR (`a` = ? AND `b` = ? AND `c` >= ?))"
+        );
+        assert_eq!(binds, ints(&[1, 1, 2, 1, 2, 3]));
+    }
+
+    #[test]
+    fn nullable_parts_and_null_bounds() {
+        let key = [col("a", true), col("b", true)];
+        let (sql, binds) = compare(&key, Op::Lt, &ints(&[1, 2]));
+        assert_eq!(
+            sql,
+            "(((`a` IS NULL OR `a` < ?)) OR (`a` = ? AND (`b` IS NULL OR `b` < ?)))"
+        );
+        assert_eq!(binds, ints(&[1, 1, 2]));
+
+        let nb = [Value::Null, Value::Int(2)];
+        let (sql, binds) = compare(&key, Op::Ge, &nb);
+        assert_eq!(sql, "((`a` IS NOT NULL) OR (`a` IS NULL AND `b` >= ?))");
+        assert_eq!(binds, ints(&[2]));
+        let (sql, _) = compare(&key, Op::Lt, &nb);
+        assert_eq!(sql, "((`a` IS NULL AND (`b` IS NULL OR `b` < ?)))");
+        let all_null = [Value::Null, Value::Null];
+        // Always true, though not folded to TRUE.
+        assert_eq!(
+            compare(&key, Op::Ge, &all_null).0,
+            "((`a` IS NOT NULL) OR (`a` IS NULL))"
+        );
+        assert_eq!(compare(&key[..1], Op::Ge, &all_null).0, "TRUE");
+        assert_eq!(compare(&key[..1], Op::Lt, &all_null).0, "FALSE");
+        assert_eq!(
+            compare(&key, Op::Le, &all_null).0,
+            "((`a` IS NULL AND `b` IS NULL))"
+        );
+    }
+
+    #[test]
+    fn prefix_bounds_and_decimal_placeholders() {
+        let key = [col("a", false), col("b", false)];
+        assert_eq!(compare(&key, Op::Ge, &ints(&[7])).0, "((`a` >= ?))");
+        assert_eq!(compare(&key, Op::Ge, &[]).0, "TRUE");
+        assert_eq!(compare(&key, Op::Gt, &[]).0, "FALSE");
+        let dec = KeyColumn {
+            column_type: ColumnType::Decimal {
+                precision: 20,
+                scale: 2,
+            },
+            ..col("d", false)
+        };
+        let (sql, binds) = compare(&[dec], Op::Gt, &[Value::text("1.50")]);
+        assert_eq!(sql, "((`d` > CAST(? AS DECIMAL(20,2))))");
+        assert_eq!(binds, [Value::text("1.50")]);
+    }
+}
