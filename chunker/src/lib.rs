@@ -2,15 +2,22 @@
 //!
 //! (Crate documentation is being written; see the module docs.)
 
+mod chunk;
 mod collation;
 mod error;
 mod key;
 mod model;
+pub mod predicate;
+mod size;
 pub mod sql;
 mod value;
+mod walker;
 
+pub use chunk::{Bound, Chunk, ChunkWarning, TableRef};
 pub use collation::Collation;
 pub use error::Error;
 pub use key::{choose_key, Key, KeyChoice, KeyColumn, Rule, Skipped, Strategy};
 pub use model::{Column, ColumnType, Index, IndexColumn, Table, TextKind};
+pub use size::{ChunkSize, Selection};
 pub use value::Value;
+pub use walker::{Action, Query, QueryKind, Walker};

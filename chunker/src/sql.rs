@@ -44,7 +44,11 @@ pub fn quote_ident(name: &str) -> String {
 /// assert_eq!(qualified(&Table::new("shop", "my`orders")), "`shop`.`my``orders`");
 /// ```
 pub fn qualified(table: &Table) -> String {
-    format!("{}.{}", quote_ident(&table.schema), quote_ident(&table.name))
+    format!(
+        "{}.{}",
+        quote_ident(&table.schema),
+        quote_ident(&table.name)
+    )
 }
 
 /// An index hint naming `index`: `` FORCE INDEX (`index`) ``. Chunk walks and chunk checksums
