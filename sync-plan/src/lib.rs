@@ -76,6 +76,7 @@
 //! follows its documentation and is not tested here; on MySQL, keyless deletes of rows with `JSON`
 //! columns compare the column's text form.
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod diff;
 mod error;
