@@ -1,0 +1,227 @@
+//! The client-side engine: rows in, the server's checksum out.
+
+use std::fmt;
+
+use chunker::{Table, Value};
+use md5::{Digest, Md5};
+
+use crate::encode::{self, Scratch};
+use crate::error::{At, Error};
+use crate::plan::{self, ColPlan, Enc};
+use crate::{Algorithm, Dialect};
+
+/// How the rows of one table are hashed under one algorithm and dialect: the server-side SQL
+/// (see the `*_sql` methods) and the client-side encoder, built from the same per-column
+/// decisions.
+#[derive(Clone, Debug)]
+pub struct RowPlan {
+    table: String,
+    pub(crate) schema: String,
+    pub(crate) name: String,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) dialect: Dialect,
+    pub(crate) columns: Vec<ColPlan>,
+}
+
+impl RowPlan {
+    /// The plan for `table` (all its columns, in table order).
+    pub fn new(table: &Table, algorithm: Algorithm, dialect: Dialect) -> RowPlan {
+        RowPlan {
+            table: table.qualified_name(),
+            schema: table.schema.clone(),
+            name: table.name.clone(),
+            algorithm,
+            dialect,
+            columns: plan::columns(table, algorithm, dialect),
+        }
+    }
+
+    /// The algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The dialect the SQL is written for.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// `schema.name`, unquoted.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// The column names in the order the client engine expects values.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|c| c.name.as_str())
+    }
+
+    /// The columns the client-side engine cannot reproduce, with the reason (empty for
+    /// `strong`, which reproduces every type; `pt` refuses character columns in charsets other
+    /// than the UTF-8 family, ASCII and latin1).
+    pub fn client_unsupported(&self) -> Vec<(&str, &str)> {
+        self.columns
+            .iter()
+            .filter_map(|c| match &c.enc {
+                Enc::Unsupported(reason) => Some((c.name.as_str(), reason.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub(crate) fn at(&self, chunk: Option<u64>) -> At {
+        At {
+            table: self.table.clone(),
+            chunk,
+        }
+    }
+
+    /// Appends the exact bytes the server hashes for `row` (values in table column order).
+    pub fn encode_row(&self, row: &[Value], out: &mut Vec<u8>) -> Result<(), Error> {
+        self.encode(row, out, &mut Scratch::default(), None)
+    }
+
+    fn encode(
+        &self,
+        row: &[Value],
+        out: &mut Vec<u8>,
+        scratch: &mut Scratch,
+        chunk: Option<u64>,
+    ) -> Result<(), Error> {
+        if row.len() != self.columns.len() {
+            return Err(Error::RowWidth {
+                at: self.at(chunk),
+                expected: self.columns.len(),
+                found: row.len(),
+            });
+        }
+        let at = || self.at(chunk);
+        match self.algorithm {
+            Algorithm::Strong => encode::strong_row(&self.columns, row, out, scratch, &at),
+            Algorithm::Pt => encode::pt_row(&self.columns, row, out, scratch, &at),
+        }
+    }
+
+    /// The per-row hash, equal to the value of [`RowPlan::row_hash_sql`] on the server.
+    ///
+    /// Strong: the first 8 bytes of the MD5 of the encoding, big-endian. pt: its CRC32.
+    pub fn hash_row(&self, row: &[Value]) -> Result<u64, Error> {
+        let mut buf = Vec::new();
+        self.encode_row(row, &mut buf)?;
+        Ok(self.hash_bytes(&buf))
+    }
+
+    fn hash_bytes(&self, encoded: &[u8]) -> u64 {
+        match self.algorithm {
+            Algorithm::Strong => {
+                let digest = Md5::digest(encoded);
+                let mut first = [0u8; 8];
+                first.copy_from_slice(&digest[..8]);
+                u64::from_be_bytes(first)
+            }
+            Algorithm::Pt => u64::from(crc32fast::hash(encoded)),
+        }
+    }
+
+    /// A hasher for one chunk (its number goes into error messages).
+    pub fn hasher(&self, chunk: Option<u64>) -> ChunkHasher<'_> {
+        ChunkHasher {
+            plan: self,
+            chunk,
+            rows: 0,
+            acc: 0,
+            buf: Vec::with_capacity(256),
+            scratch: Scratch::default(),
+        }
+    }
+}
+
+/// Accumulates the rows of one chunk into the value the server's chunk SQL returns.
+///
+/// ```
+/// use checksum::{Algorithm, Dialect, RowPlan};
+/// use chunker::{Column, ColumnType, Table, Value};
+///
+/// let table = Table::new("shop", "t")
+///     .column(Column::new("id", ColumnType::Integer { bytes: 4, unsigned: false }));
+/// let plan = RowPlan::new(&table, Algorithm::Strong, Dialect::MariaDb);
+/// let mut h = plan.hasher(Some(1));
+/// h.push_row(&[Value::Int(1)])?;
+/// h.push_row(&[Value::Int(1)])?; // duplicates add up, they do not cancel
+/// let sum = h.finish();
+/// assert_eq!(sum.rows, 2);
+/// assert_ne!(sum.crc, "0000000000000000");
+/// # Ok::<(), checksum::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct ChunkHasher<'p> {
+    plan: &'p RowPlan,
+    chunk: Option<u64>,
+    rows: u64,
+    acc: u64,
+    buf: Vec<u8>,
+    scratch: Scratch,
+}
+
+impl ChunkHasher<'_> {
+    /// Adds one row (values in table column order).
+    pub fn push_row(&mut self, row: &[Value]) -> Result<(), Error> {
+        self.buf.clear();
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self
+            .plan
+            .encode(row, &mut buf, &mut self.scratch, self.chunk);
+        if result.is_ok() {
+            let h = self.plan.hash_bytes(&buf);
+            self.fold(h);
+        }
+        self.buf = buf;
+        result
+    }
+
+    /// Adds a row hash computed elsewhere (e.g. on another thread with [`RowPlan::hash_row`]).
+    pub fn push_hash(&mut self, hash: u64) {
+        self.fold(hash);
+    }
+
+    fn fold(&mut self, h: u64) {
+        self.rows += 1;
+        self.acc = match self.plan.algorithm {
+            Algorithm::Strong => self.acc.wrapping_add(h),
+            Algorithm::Pt => self.acc ^ h,
+        };
+    }
+
+    /// The chunk's count and checksum, in the server's text form.
+    pub fn finish(&self) -> ChunkChecksum {
+        ChunkChecksum {
+            rows: self.rows,
+            crc: crc_text(self.plan.algorithm, self.acc),
+        }
+    }
+}
+
+/// The text the server's chunk SQL returns for an accumulated value: strong, 16 lowercase hex
+/// digits; pt, lowercase hex without leading zeros (`0` for an empty chunk).
+pub(crate) fn crc_text(algorithm: Algorithm, acc: u64) -> String {
+    match algorithm {
+        Algorithm::Strong => format!("{acc:016x}"),
+        Algorithm::Pt => format!("{acc:x}"),
+    }
+}
+
+/// One chunk's row count and checksum, as the server's chunk SQL returns them (`cnt`, `crc`)
+/// and as the client engine computes them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ChunkChecksum {
+    /// `COUNT(*)`.
+    pub rows: u64,
+    /// The checksum text (`this_crc` in `percona.checksums`).
+    pub crc: String,
+}
+
+impl fmt::Display for ChunkChecksum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} rows, crc {}", self.rows, self.crc)
+    }
+}
