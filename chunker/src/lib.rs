@@ -6,8 +6,11 @@ mod chunk;
 mod collation;
 mod error;
 mod key;
+#[cfg(feature = "mysql")]
+pub mod live;
 mod model;
 pub mod predicate;
+pub mod schema;
 mod size;
 pub mod sql;
 mod value;

@@ -212,6 +212,16 @@ impl Walker {
         self.key.as_ref()
     }
 
+    /// The table walked.
+    pub fn table(&self) -> &TableRef {
+        &self.table
+    }
+
+    /// The number the next chunk cut will have.
+    pub fn next_number(&self) -> u64 {
+        self.number
+    }
+
     /// The current chunk size in rows.
     pub fn chunk_size(&self) -> u64 {
         self.sizer.current()

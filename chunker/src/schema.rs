@@ -1,0 +1,244 @@
+//! Reading `information_schema` text into the table model: pure functions, so they are
+//! tested without a server. The `live` module (feature `mysql`) runs the queries.
+
+use crate::model::{ColumnType, TextKind};
+
+/// The column type from `information_schema.COLUMNS` fields, or why it cannot be read.
+///
+/// `data_type` is `DATA_TYPE` (`int`, `varchar`, ...), `column_type` is `COLUMN_TYPE`
+/// (`int(10) unsigned`, `enum('a','b')`, ...); the numbers are `NUMERIC_PRECISION`,
+/// `NUMERIC_SCALE`, `DATETIME_PRECISION` and `CHARACTER_MAXIMUM_LENGTH`. Types this crate does
+/// not model (spatial types, MariaDB's `INET6` and `UUID`, MySQL's `VECTOR`, ...) become
+/// [`ColumnType::Other`]. MariaDB's `JSON` is `LONGTEXT` here; the caller recognizes it by its
+/// `json_valid` check constraint.
+pub fn column_type(
+    data_type: &str,
+    column_type: &str,
+    numeric_precision: Option<u64>,
+    numeric_scale: Option<u64>,
+    datetime_precision: Option<u64>,
+    char_max_len: Option<u64>,
+) -> Result<ColumnType, String> {
+    let data_type = data_type.to_ascii_lowercase();
+    let lower = column_type.to_ascii_lowercase();
+    let unsigned = lower.contains("unsigned");
+    let small = |v: Option<u64>, what: &str, max: u8| -> Result<u8, String> {
+        let v = v.unwrap_or(0);
+        u8::try_from(v)
+            .ok()
+            .filter(|v| *v <= max)
+            .ok_or_else(|| format!("{what} {v} is out of range"))
+    };
+    let fsp = || small(datetime_precision, "fractional seconds precision", 6);
+    let len = char_max_len.unwrap_or(0);
+    let integer = |bytes| Ok(ColumnType::Integer { bytes, unsigned });
+    match data_type.as_str() {
+        "tinyint" => integer(1),
+        "smallint" => integer(2),
+        "mediumint" => integer(3),
+        "int" | "integer" => integer(4),
+        "bigint" => integer(8),
+        "decimal" | "numeric" => Ok(ColumnType::Decimal {
+            precision: small(numeric_precision, "decimal precision", 65)?,
+            scale: small(numeric_scale, "decimal scale", 38)?,
+        }),
+        "float" => Ok(ColumnType::Float),
+        "double" | "real" | "double precision" => Ok(ColumnType::Double),
+        "bit" => Ok(ColumnType::Bit {
+            bits: small(
+                numeric_precision.or_else(|| paren_number(&lower)),
+                "bit width",
+                64,
+            )?,
+        }),
+        "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" => {
+            Ok(ColumnType::Text {
+                kind: text_kind(&data_type),
+                max_len: len,
+            })
+        }
+        "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" => {
+            Ok(ColumnType::Binary {
+                kind: text_kind(&data_type),
+                max_len: len,
+            })
+        }
+        "date" => Ok(ColumnType::Date),
+        "datetime" => Ok(ColumnType::DateTime { fsp: fsp()? }),
+        "timestamp" => Ok(ColumnType::Timestamp { fsp: fsp()? }),
+        "time" => Ok(ColumnType::Time { fsp: fsp()? }),
+        "year" => Ok(ColumnType::Year),
+        "enum" => Ok(ColumnType::Enum {
+            variants: labels(column_type)?,
+        }),
+        "set" => Ok(ColumnType::Set {
+            members: labels(column_type)?,
+        }),
+        "json" => Ok(ColumnType::Json),
+        _ => Ok(ColumnType::Other {
+            name: column_type.to_string(),
+        }),
+    }
+}
+
+fn text_kind(data_type: &str) -> TextKind {
+    match data_type {
+        "char" | "binary" => TextKind::Fixed,
+        "varchar" | "varbinary" => TextKind::Var,
+        _ => TextKind::Lob,
+    }
+}
+
+/// The number in `name(n)`, if any.
+fn paren_number(column_type: &str) -> Option<u64> {
+    let start = column_type.find('(')? + 1;
+    let end = start + column_type[start..].find(')')?;
+    column_type[start..end].trim().parse().ok()
+}
+
+/// The labels of `enum('a','b')` / `set('a','b')` as `COLUMN_TYPE` spells them: each label
+/// single-quoted, a quote inside doubled (`''`), and backslash escapes for `\\`, NUL (`\0`),
+/// newline (`\n`) and carriage return (`\r`) as MariaDB writes them.
+pub fn labels(column_type: &str) -> Result<Vec<String>, String> {
+    let bad = |why: &str| format!("{why} in {column_type:?}");
+    let open = column_type
+        .find('(')
+        .ok_or_else(|| bad("no opening parenthesis"))?;
+    let body = column_type[open + 1..]
+        .strip_suffix(')')
+        .ok_or_else(|| bad("no closing parenthesis"))?;
+    let mut out = Vec::new();
+    let mut chars = body.chars().peekable();
+    loop {
+        match chars.next() {
+            Some('\'') => {}
+            None if out.is_empty() => return Ok(out),
+            _ => return Err(bad("expected a quoted label")),
+        }
+        let mut label = String::new();
+        loop {
+            match chars.next() {
+                None => return Err(bad("unterminated label")),
+                Some('\'') if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    label.push('\'');
+                }
+                Some('\'') => break,
+                Some('\\') => match chars.next() {
+                    None => return Err(bad("unterminated label")),
+                    Some('0') => label.push('\0'),
+                    Some('n') => label.push('\n'),
+                    Some('r') => label.push('\r'),
+                    Some('t') => label.push('\t'),
+                    Some('Z') => label.push('\u{1a}'),
+                    Some(c) => label.push(c),
+                },
+                Some(c) => label.push(c),
+            }
+        }
+        out.push(label);
+        match chars.next() {
+            Some(',') => {}
+            None => return Ok(out),
+            Some(c) => return Err(bad(&format!("unexpected {c:?} after a label"))),
+        }
+    }
+}
+
+/// Whether a check constraint clause is MariaDB's JSON alias check on `column`:
+/// `json_valid(`column`)`.
+pub fn is_json_check(clause: &str, column: &str) -> bool {
+    let compact: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
+    let expected = format!("json_valid({})", crate::sql::quote_ident(column));
+    compact.eq_ignore_ascii_case(&expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_with_quotes_backslashes_and_commas() {
+        // As MariaDB 10.11 spells ENUM('a','it''s','back\\slash','comma,x','"dq"').
+        let ct = r#"enum('a','it''s','back\\slash','comma,x','"dq"')"#;
+        let got = labels(ct).expect("labels");
+        assert_eq!(got, ["a", "it's", "back\\slash", "comma,x", "\"dq\""]);
+        assert_eq!(
+            labels("enum('a\\0b','c\td','n\\nl')").expect("escapes"),
+            ["a\0b", "c\td", "n\nl"]
+        );
+        assert_eq!(labels("set('')").expect("empty label"), [""]);
+        assert_eq!(labels("enum()").expect("none"), Vec::<String>::new());
+        for bad in ["enum('a'", "enum('a)", "enum(a)", "enum('a' 'b')", "enum"] {
+            assert!(labels(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn types_from_information_schema() {
+        let t = |dt, ct, p, s, d, l| column_type(dt, ct, p, s, d, l).expect(ct);
+        assert_eq!(
+            t("int", "int(10) unsigned", Some(10), Some(0), None, None),
+            ColumnType::Integer {
+                bytes: 4,
+                unsigned: true
+            }
+        );
+        assert_eq!(
+            t("decimal", "decimal(30,4)", Some(30), Some(4), None, None),
+            ColumnType::Decimal {
+                precision: 30,
+                scale: 4
+            }
+        );
+        assert_eq!(
+            t("bit", "bit(5)", Some(5), None, None, None),
+            ColumnType::Bit { bits: 5 }
+        );
+        assert_eq!(
+            t("bit", "bit(7)", None, None, None, None),
+            ColumnType::Bit { bits: 7 }
+        );
+        assert_eq!(
+            t("time", "time(3)", None, None, Some(3), None),
+            ColumnType::Time { fsp: 3 }
+        );
+        assert_eq!(
+            t("varbinary", "varbinary(16)", None, None, None, Some(16)),
+            ColumnType::Binary {
+                kind: TextKind::Var,
+                max_len: 16
+            }
+        );
+        assert_eq!(
+            t(
+                "longtext",
+                "longtext",
+                None,
+                None,
+                None,
+                Some(4_294_967_295)
+            ),
+            ColumnType::Text {
+                kind: TextKind::Lob,
+                max_len: 4_294_967_295
+            }
+        );
+        assert_eq!(
+            t("inet6", "inet6", None, None, None, None),
+            ColumnType::Other {
+                name: "inet6".into()
+            }
+        );
+        assert!(column_type("datetime", "datetime(9)", None, None, Some(9), None).is_err());
+        assert!(column_type("decimal", "decimal", Some(300), Some(0), None, None).is_err());
+    }
+
+    #[test]
+    fn json_check_clause() {
+        assert!(is_json_check("json_valid(`j`)", "j"));
+        assert!(is_json_check("JSON_VALID( `my``col` )", "my`col"));
+        assert!(!is_json_check("json_valid(`j`) and 1", "j"));
+        assert!(!is_json_check("json_valid(`k`)", "j"));
+    }
+}
