@@ -306,10 +306,19 @@ impl Decoder {
         let Some(raw) = input.get(..size as usize) else {
             return Ok(None);
         };
-        if self.fde_seen == 0 && self.offset == 4 && event_type == EventType::START_V3 {
-            return Err(Error::UnsupportedVersion {
-                version: start_event_version(raw),
-            });
+        if self.fde_seen == 0 && self.offset == 4 {
+            if event_type == EventType::START_V3 {
+                return Err(Error::UnsupportedVersion {
+                    version: start_event_version(raw),
+                });
+            }
+            if event_type != EventType::FORMAT_DESCRIPTION {
+                return Err(Error::InvalidFormatDescription {
+                    offset,
+                    reason: "the first event is not a format description event; its type is",
+                    value: u64::from(event_type.0),
+                });
+            }
         }
         let (trailer, checksum) = if event_type == EventType::FORMAT_DESCRIPTION {
             self.format_description(raw, offset)?

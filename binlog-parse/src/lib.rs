@@ -3,6 +3,7 @@
 
 pub mod builder;
 mod decoder;
+pub mod diagnose;
 mod error;
 mod event;
 pub mod events;
@@ -12,6 +13,9 @@ mod header;
 mod reader;
 
 pub use decoder::{Decoder, DecoderOptions, Step};
+pub use diagnose::{
+    diagnose_bytes, diagnose_reader, FileDiagnosis, FileStatus, LogSet, SetDiagnosis, Verdict,
+};
 pub use error::Error;
 pub use event::{Checksum, EventRef, PositionCheck};
 pub use events::EventData;

@@ -129,6 +129,26 @@ impl<R: Read> EventReader<R> {
         }
     }
 
+    /// Reads the rest of the input after reading stopped: returns the total size of the input
+    /// and whether every byte after the decoder's offset is zero. Memory stays bounded.
+    pub fn drain_tail(&mut self) -> (u64, bool) {
+        let mut size = self.decoder.offset().0 + (self.filled - self.start) as u64;
+        let mut zero = self.buf[self.start..self.filled].iter().all(|&b| b == 0);
+        let mut chunk = [0u8; 8192];
+        while !self.eof {
+            match self.inner.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    size += n as u64;
+                    zero &= chunk[..n].iter().all(|&b| b == 0);
+                }
+            }
+        }
+        self.eof = true;
+        self.start = self.filled;
+        (size, zero && size > self.decoder.offset().0)
+    }
+
     /// Reads until `need` bytes are buffered past `start`, or end of input.
     fn fill(&mut self, need: usize) -> Result<(), Error> {
         if self.start > 0 {

@@ -1,0 +1,298 @@
+//! The diagnosis of one file: how it ends, where its valid part ends, what it holds.
+
+use std::io::Read;
+
+use crate::decoder::DecoderOptions;
+use crate::diagnose::resync;
+use crate::diagnose::txn::{Transactions, TxnTracker};
+use crate::error::Error;
+use crate::event::{EventRef, PositionCheck};
+use crate::events::EventData;
+use crate::fde::{ChecksumAlg, FormatDescription};
+use crate::framer::Framer;
+use crate::header::{EventFlags, EventType, LogPos};
+use crate::reader::EventReader;
+
+/// How a file ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileStatus {
+    /// Closed by a Rotate naming the next file.
+    Rotated,
+    /// Closed by a Stop (clean shutdown).
+    Stopped,
+    /// Every event complete but no Rotate or Stop at the end: still open, or the server crashed
+    /// between two events.
+    Unclosed,
+    /// Ends with a partial event (or a zero-filled tail): a crash while writing.
+    Torn,
+    /// An invalid header or a checksum mismatch before the end.
+    Corrupt,
+    /// A MariaDB Start_encryption event: the rest is encrypted and was not examined.
+    Encrypted,
+    /// A v1 or v3 log (MySQL 3.23 / 4.x), recognised but not decoded.
+    Unsupported,
+}
+
+impl FileStatus {
+    /// The lowercase name used in reports (`rotated`, `stopped`, `unclosed`, `torn`, `corrupt`,
+    /// `encrypted`, `unsupported`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Rotated => "rotated",
+            FileStatus::Stopped => "stopped",
+            FileStatus::Unclosed => "unclosed",
+            FileStatus::Torn => "torn",
+            FileStatus::Corrupt => "corrupt",
+            FileStatus::Encrypted => "encrypted",
+            FileStatus::Unsupported => "unsupported",
+        }
+    }
+
+    /// Whether the file needs no repair: rotated, stopped, or unclosed but complete.
+    pub const fn is_clean(self) -> bool {
+        matches!(
+            self,
+            FileStatus::Rotated
+                | FileStatus::Stopped
+                | FileStatus::Unclosed
+                | FileStatus::Encrypted
+        )
+    }
+}
+
+/// `end_log_pos` findings. Informational: relay logs, pre-5.0 primaries and spliced files all
+/// break continuity without being damaged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PositionFindings {
+    /// Events whose `end_log_pos` is not what continuity predicts.
+    pub discontinuities: u64,
+    /// Of those, values smaller than predicted: positions relative to the transaction, as
+    /// MySQL 5.0-era primaries wrote them inside transactions.
+    pub relative: u64,
+    /// The first discontinuity: (event offset, type, found, expected).
+    pub first: Option<(LogPos, EventType, u32, u32)>,
+}
+
+/// Everything the diagnosis found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiagnosis {
+    /// How the file ends.
+    pub status: FileStatus,
+    /// Bytes examined (the file's size).
+    pub size: u64,
+    /// Complete valid events up to `valid_end`.
+    pub events: u64,
+    /// Where the last complete valid event ends (4 with only the magic, 0 with less).
+    pub valid_end: LogPos,
+    /// Bytes after `valid_end` when the file is torn (or corrupt: up to the end of the file).
+    pub torn_tail: u64,
+    /// What stopped the walk (a truncation for a torn file; the first bad event for a corrupt
+    /// one).
+    pub error: Option<Error>,
+    /// Where valid framing resumes after corruption, if it does.
+    pub resync: Option<LogPos>,
+    /// Valid events found from `resync` on.
+    pub events_after_resync: u64,
+    /// The first Format_description event's server version.
+    pub server_version: Option<String>,
+    /// The checksum algorithm of the first Format_description event.
+    pub checksum: ChecksumAlg,
+    /// The first FDE's in-use flag: set while open; still set after a crash.
+    pub in_use: bool,
+    /// A relay log (relay-log FDE flag, or a fake Rotate followed by the primary's events).
+    pub relay_log: bool,
+    /// The Rotate that closes the file: next file name and position.
+    pub rotate_to: Option<(String, u64)>,
+    /// The last valid event: offset and type.
+    pub last_event: Option<(LogPos, EventType)>,
+    /// `end_log_pos` findings.
+    pub positions: PositionFindings,
+    /// Transactions and GTIDs.
+    pub transactions: Transactions,
+    /// Where a Start_encryption event stopped the walk.
+    pub encrypted_from: Option<LogPos>,
+}
+
+/// Builds a [`FileDiagnosis`] from events pushed one by one (sans-I/O: works the same for a
+/// slice and a stream).
+#[derive(Debug, Clone)]
+pub struct Diagnoser {
+    d: FileDiagnosis,
+    txn: TxnTracker,
+    seen_fde: bool,
+}
+
+impl Default for Diagnoser {
+    fn default() -> Self {
+        Diagnoser::new()
+    }
+}
+
+impl Diagnoser {
+    /// An empty diagnosis.
+    pub fn new() -> Diagnoser {
+        Diagnoser {
+            d: FileDiagnosis {
+                status: FileStatus::Unclosed,
+                size: 0,
+                events: 0,
+                valid_end: LogPos(0),
+                torn_tail: 0,
+                error: None,
+                resync: None,
+                events_after_resync: 0,
+                server_version: None,
+                checksum: ChecksumAlg::Absent,
+                in_use: false,
+                relay_log: false,
+                rotate_to: None,
+                last_event: None,
+                positions: PositionFindings::default(),
+                transactions: Transactions::default(),
+                encrypted_from: None,
+            },
+            txn: TxnTracker::default(),
+            seen_fde: false,
+        }
+    }
+
+    /// The magic was read: the valid part now ends at 4.
+    pub fn magic(&mut self) {
+        self.d.valid_end = LogPos::FIRST_EVENT;
+    }
+
+    /// One valid event.
+    pub fn event(&mut self, ev: &EventRef<'_>) {
+        let d = &mut self.d;
+        d.events += 1;
+        d.valid_end = ev.end();
+        d.last_event = Some((ev.offset(), ev.event_type()));
+        let h = ev.header();
+        match ev.event_type() {
+            EventType::FORMAT_DESCRIPTION if !self.seen_fde => {
+                self.seen_fde = true;
+                if let Ok(fde) = FormatDescription::parse(ev.raw(), ev.offset()) {
+                    d.server_version = Some(fde.server_version().to_owned());
+                    d.checksum = fde.checksum_alg;
+                }
+                d.in_use = h.flags.contains(EventFlags::BINLOG_IN_USE);
+                d.relay_log |= h.flags.contains(EventFlags::RELAY_LOG);
+            }
+            EventType::ROTATE if ev.is_fake_rotate() => d.relay_log = true,
+            EventType::START_ENCRYPTION => d.encrypted_from = Some(ev.offset()),
+            _ => {}
+        }
+        if let PositionCheck::Discontinuous { expected } = ev.position_check() {
+            d.positions.discontinuities += 1;
+            if h.log_pos < expected {
+                d.positions.relative += 1;
+            }
+            if d.positions.first.is_none() {
+                d.positions.first = Some((ev.offset(), ev.event_type(), h.log_pos, expected));
+            }
+        }
+        self.txn.event(ev);
+    }
+
+    /// The walk ended: `end` is how (a clean end, or the error that stopped it); `size` is the
+    /// number of bytes in the file. `tail_is_zero` says whether every byte after the valid part
+    /// is zero (a crash on a filesystem that extended the file before writing it).
+    pub fn finish(self, end: Result<(), Error>, size: u64, tail_is_zero: bool) -> FileDiagnosis {
+        let mut d = self.d;
+        d.size = size;
+        d.status = match &end {
+            Ok(()) if d.encrypted_from.is_some() => FileStatus::Encrypted,
+            Ok(()) => match d.last_event {
+                Some((_, EventType::STOP)) => FileStatus::Stopped,
+                Some((_, EventType::ROTATE)) if d.rotate_to.is_some() => FileStatus::Rotated,
+                _ => FileStatus::Unclosed,
+            },
+            Err(Error::UnsupportedVersion { .. }) => FileStatus::Unsupported,
+            Err(e) if e.is_truncation() => FileStatus::Torn,
+            Err(Error::BadMagic { .. }) => FileStatus::Corrupt,
+            Err(_) if tail_is_zero => FileStatus::Torn,
+            Err(_) => FileStatus::Corrupt,
+        };
+        if d.status != FileStatus::Rotated {
+            d.rotate_to = None;
+        }
+        if matches!(d.status, FileStatus::Torn | FileStatus::Corrupt) {
+            d.torn_tail = size.saturating_sub(d.valid_end.0);
+        }
+        d.error = end.err();
+        d.transactions = self.txn.finish();
+        d
+    }
+
+    /// Records the Rotate that may close the file (called with the decoded body).
+    fn rotate(&mut self, ev: &EventRef<'_>) {
+        if ev.event_type() != EventType::ROTATE {
+            return;
+        }
+        self.d.rotate_to = match ev.data() {
+            Ok(EventData::Rotate(r)) if !ev.is_fake_rotate() => {
+                Some((r.next_file_name().into_owned(), r.position))
+            }
+            _ => None,
+        };
+    }
+}
+
+/// Diagnoses a whole file held in memory, including where framing resumes after corruption.
+pub fn diagnose_bytes(bytes: &[u8]) -> FileDiagnosis {
+    diagnose_bytes_with(bytes, DecoderOptions::default())
+}
+
+/// [`diagnose_bytes`] with decoder options.
+pub fn diagnose_bytes_with(bytes: &[u8], options: DecoderOptions) -> FileDiagnosis {
+    let mut diag = Diagnoser::new();
+    let mut framer = Framer::with_options(bytes, options);
+    let mut magic_seen = false;
+    for event in &mut framer {
+        let Ok(ev) = event else { break };
+        if !magic_seen {
+            diag.magic();
+            magic_seen = true;
+        }
+        diag.rotate(&ev);
+        diag.event(&ev);
+    }
+    if !magic_seen && bytes.len() >= 4 && bytes[..4] == crate::header::MAGIC {
+        diag.magic();
+    }
+    let end = framer.end().cloned().unwrap_or(Ok(()));
+    let valid_end = diag.d.valid_end.0 as usize;
+    let tail_is_zero = bytes.len() > valid_end && bytes[valid_end..].iter().all(|&b| b == 0);
+    let alg = framer.decoder().checksum_alg();
+    let mut d = diag.finish(end, bytes.len() as u64, tail_is_zero);
+    if d.status == FileStatus::Corrupt && d.valid_end.0 >= 4 {
+        if let Some(at) = resync::scan(bytes, valid_end + 1, alg, options.max_event_size) {
+            d.resync = Some(LogPos(at as u64));
+            let mut decoder = framer.decoder().clone();
+            decoder.resume_at(LogPos(at as u64));
+            d.events_after_resync = Framer::resume(decoder, &bytes[at..])
+                .take_while(Result::is_ok)
+                .count() as u64;
+        }
+    }
+    d
+}
+
+/// Diagnoses a file by streaming it (memory bounded by the largest event). Corrupt files get
+/// no resync offset this way; use [`diagnose_bytes`] for that.
+pub fn diagnose_reader<R: Read>(reader: R) -> FileDiagnosis {
+    let mut diag = Diagnoser::new();
+    let mut events = EventReader::new(reader);
+    while let Some(event) = events.next_event() {
+        let Ok(ev) = event else { break };
+        diag.rotate(&ev);
+        diag.event(&ev);
+    }
+    if events.decoder().offset().0 >= 4 && diag.d.valid_end.0 < 4 {
+        diag.magic();
+    }
+    let end = events.end().cloned().unwrap_or(Ok(()));
+    let (size, tail_is_zero) = events.drain_tail();
+    diag.finish(end, size, tail_is_zero)
+}

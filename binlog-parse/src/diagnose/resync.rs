@@ -1,0 +1,50 @@
+//! Finding where valid framing resumes after a corrupt region.
+
+use crate::fde::ChecksumAlg;
+use crate::header::{EventFlags, EventHeader, EventType, CHECKSUM_LEN, HEADER_LEN};
+
+/// Whether an event plausibly starts at `at` in `bytes`: a known type, a size that fits, and
+/// either a matching CRC32 (checksummed logs) or an `end_log_pos` equal to its end and another
+/// plausible header (or the end of the file) right after it.
+pub(crate) fn plausible_at(bytes: &[u8], at: usize, alg: ChecksumAlg, max_size: u32) -> bool {
+    let Some(h) = header_at(bytes, at, alg, max_size) else {
+        return false;
+    };
+    let end = at + h.event_size as usize;
+    if alg.has_trailer() {
+        let raw = &bytes[at..end];
+        let split = raw.len() - CHECKSUM_LEN;
+        let mut stored = [0u8; 4];
+        stored.copy_from_slice(&raw[split..]);
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(&raw[..17]);
+        let flags = if h.event_type == EventType::FORMAT_DESCRIPTION {
+            raw[17] & !(EventFlags::BINLOG_IN_USE as u8)
+        } else {
+            raw[17]
+        };
+        hasher.update(&[flags]);
+        hasher.update(&raw[18..split]);
+        hasher.finalize() == u32::from_le_bytes(stored)
+    } else {
+        h.log_pos == (at + h.event_size as usize) as u32
+            && (end == bytes.len() || header_at(bytes, end, alg, max_size).is_some())
+    }
+}
+
+fn header_at(bytes: &[u8], at: usize, alg: ChecksumAlg, max_size: u32) -> Option<EventHeader> {
+    let h = EventHeader::from_prefix(bytes.get(at..)?)?;
+    let min = (HEADER_LEN + if alg.has_trailer() { CHECKSUM_LEN } else { 0 }) as u32;
+    let fits = h.event_size >= min
+        && h.event_size <= max_size
+        && (h.event_size as usize) <= bytes.len() - at
+        && h.event_type.is_known()
+        && h.event_type != EventType::UNKNOWN;
+    fits.then_some(h)
+}
+
+/// The first offset after `from` where an event plausibly starts.
+pub(crate) fn scan(bytes: &[u8], from: usize, alg: ChecksumAlg, max_size: u32) -> Option<usize> {
+    (from..bytes.len().saturating_sub(HEADER_LEN - 1))
+        .find(|&at| plausible_at(bytes, at, alg, max_size))
+}
