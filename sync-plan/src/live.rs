@@ -1,1 +1,0 @@
-//! Live servers: drill-down, row fetch and execution (feature `mysql`).
