@@ -26,13 +26,15 @@
 //! GTID per domain *and* server) is then the only way to be sure. MariaDB itself ignores the
 //! server id when it decides where a replica starts.
 
-use std::cmp::Ordering;
 use std::fmt;
-use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use crate::error::Error;
 use crate::text::Cursor;
+
+mod compare;
+
+pub use compare::{DomainComparison, DomainOrdering, PosComparison};
 
 /// One MariaDB GTID: `domain_id-server_id-seq_no`, e.g. `0-1-100`.
 ///
@@ -171,36 +173,9 @@ impl GtidPos {
             .binary_search_by_key(&domain_id, |g| g.domain_id)
     }
 
-    /// Compares `self` (left) with `other` (right), domain by domain. See the
-    /// [module docs](self#comparing-positions) for the rules.
-    pub fn compare(&self, other: &GtidPos) -> PosComparison {
-        let mut domains = Vec::with_capacity(self.len().max(other.len()));
-        let (mut i, mut j) = (0, 0);
-        while i < self.entries.len() || j < other.entries.len() {
-            let l = self.entries.get(i).copied();
-            let r = other.entries.get(j).copied();
-            let (left, right) = match (l, r) {
-                (Some(a), Some(b)) if a.domain_id == b.domain_id => {
-                    i += 1;
-                    j += 1;
-                    (Some(a), Some(b))
-                }
-                (Some(a), Some(b)) if a.domain_id < b.domain_id => {
-                    i += 1;
-                    (Some(a), None)
-                }
-                (Some(a), None) => {
-                    i += 1;
-                    (Some(a), None)
-                }
-                (_, b) => {
-                    j += 1;
-                    (None, b)
-                }
-            };
-            domains.push(DomainComparison::new(left, right));
-        }
-        PosComparison { domains }
+    /// The GTIDs as a slice, sorted by domain.
+    pub fn as_slice(&self) -> &[MariadbGtid] {
+        &self.entries
     }
 }
 
@@ -221,8 +196,8 @@ impl FromStr for GtidPos {
 
     fn from_str(s: &str) -> Result<GtidPos, Error> {
         let mut c = Cursor::new(s);
-        let mut entries: Vec<MariadbGtid> = Vec::new();
-        let mut sorted = true;
+        // Each entry with the byte offset it starts at (for a duplicate-domain error).
+        let mut entries: Vec<(MariadbGtid, usize)> = Vec::new();
         loop {
             loop {
                 c.skip_space();
@@ -239,60 +214,24 @@ impl FromStr for GtidPos {
             if !(c.at_end() || c.peek() == Some(b',')) {
                 return Err(c.expected("',' or end of input after gtid"));
             }
-            if let Some(last) = entries.last() {
-                if g.domain_id == last.domain_id {
-                    return Err(Error::DuplicateDomain {
-                        domain_id: g.domain_id,
-                        position: c.char_index(at),
-                    });
-                }
-                sorted &= g.domain_id > last.domain_id;
-            }
-            entries.push(g);
+            entries.push((g, at));
         }
-        if !sorted {
-            entries.sort_by_key(|g| g.domain_id);
-            if let Some(w) = entries
-                .windows(2)
-                .find(|w| w[0].domain_id == w[1].domain_id)
-            {
-                // Report the later occurrence in the text.
-                let domain_id = w[0].domain_id;
-                return Err(duplicate_in_text(s, domain_id));
-            }
+        // Stable: of two entries of one domain, the earlier in the text comes first.
+        entries.sort_by_key(|(g, _)| g.domain_id);
+        let duplicate = entries
+            .windows(2)
+            .filter(|w| w[0].0.domain_id == w[1].0.domain_id)
+            .map(|w| (w[1].1, w[1].0.domain_id))
+            .min();
+        if let Some((at, domain_id)) = duplicate {
+            return Err(Error::DuplicateDomain {
+                domain_id,
+                position: c.char_index(at),
+            });
         }
-        Ok(GtidPos { entries })
-    }
-}
-
-/// Finds the second occurrence of `domain_id` in an already parsed text (error path only).
-fn duplicate_in_text(s: &str, domain_id: u32) -> Error {
-    let mut c = Cursor::new(s);
-    let mut seen = false;
-    let mut position = 0;
-    loop {
-        loop {
-            c.skip_space();
-            if !c.eat(b',') {
-                break;
-            }
-        }
-        let at = c.pos();
-        match MariadbGtid::parse_at(&mut c) {
-            Ok(g) if g.domain_id == domain_id => {
-                if seen {
-                    position = c.char_index(at);
-                    break;
-                }
-                seen = true;
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
-    }
-    Error::DuplicateDomain {
-        domain_id,
-        position,
+        Ok(GtidPos {
+            entries: entries.into_iter().map(|(g, _)| g).collect(),
+        })
     }
 }
 
@@ -312,112 +251,6 @@ impl<'a> IntoIterator for &'a GtidPos {
     type IntoIter = std::slice::Iter<'a, MariadbGtid>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter()
-    }
-}
-
-/// How the left position stands against the right one (in one domain, or overall).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DomainOrdering {
-    /// Left has applied less than right: right has transactions left lacks.
-    Behind,
-    /// Same last GTID.
-    Equal,
-    /// Left has applied more than right: left has transactions right lacks.
-    Ahead,
-    /// The histories forked (same sequence number from two servers), or, overall, left is ahead
-    /// in some domain and behind in another: neither contains the other.
-    Diverged,
-}
-
-/// One domain of a [`PosComparison`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct DomainComparison {
-    /// The domain.
-    pub domain_id: u32,
-    /// Left's last GTID in the domain.
-    pub left: Option<MariadbGtid>,
-    /// Right's last GTID in the domain.
-    pub right: Option<MariadbGtid>,
-    /// Left against right.
-    pub ordering: DomainOrdering,
-}
-
-impl DomainComparison {
-    fn new(left: Option<MariadbGtid>, right: Option<MariadbGtid>) -> DomainComparison {
-        let domain_id = left.or(right).map_or(0, |g| g.domain_id);
-        let seq = |g: Option<MariadbGtid>| g.map_or(0, |g| g.seq_no);
-        let ordering = match seq(left).cmp(&seq(right)) {
-            Ordering::Less => DomainOrdering::Behind,
-            Ordering::Greater => DomainOrdering::Ahead,
-            Ordering::Equal => match (left, right) {
-                (Some(a), Some(b)) if a.server_id != b.server_id => DomainOrdering::Diverged,
-                _ => DomainOrdering::Equal,
-            },
-        };
-        DomainComparison {
-            domain_id,
-            left,
-            right,
-            ordering,
-        }
-    }
-
-    /// The sequence numbers right has and left lacks, when left is behind.
-    pub fn missing_on_left(&self) -> Option<RangeInclusive<u64>> {
-        self.gap(self.left, self.right, DomainOrdering::Behind)
-    }
-
-    /// The sequence numbers left has and right lacks, when left is ahead.
-    pub fn missing_on_right(&self) -> Option<RangeInclusive<u64>> {
-        self.gap(self.right, self.left, DomainOrdering::Ahead)
-    }
-
-    fn gap(
-        &self,
-        low: Option<MariadbGtid>,
-        high: Option<MariadbGtid>,
-        when: DomainOrdering,
-    ) -> Option<RangeInclusive<u64>> {
-        if self.ordering != when {
-            return None;
-        }
-        let lo = low.map_or(0, |g| g.seq_no);
-        let hi = high.map_or(0, |g| g.seq_no);
-        Some(lo.checked_add(1)?..=hi)
-    }
-}
-
-/// The result of [`GtidPos::compare`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PosComparison {
-    /// Every domain present on either side, in domain order.
-    pub domains: Vec<DomainComparison>,
-}
-
-impl PosComparison {
-    /// One verdict for all domains: `Equal` if every domain is equal; `Behind` if every domain
-    /// is behind or equal; `Ahead` likewise; otherwise `Diverged` (a forked domain, or behind in
-    /// one domain and ahead in another).
-    pub fn overall(&self) -> DomainOrdering {
-        let has = |o| self.domains.iter().any(|d| d.ordering == o);
-        if has(DomainOrdering::Diverged)
-            || (has(DomainOrdering::Behind) && has(DomainOrdering::Ahead))
-        {
-            DomainOrdering::Diverged
-        } else if has(DomainOrdering::Behind) {
-            DomainOrdering::Behind
-        } else if has(DomainOrdering::Ahead) {
-            DomainOrdering::Ahead
-        } else {
-            DomainOrdering::Equal
-        }
-    }
-
-    /// Whether right has everything left has: no domain where left is ahead or diverged.
-    pub fn left_contained_in_right(&self) -> bool {
-        self.domains
-            .iter()
-            .all(|d| matches!(d.ordering, DomainOrdering::Behind | DomainOrdering::Equal))
     }
 }
 
@@ -463,30 +296,5 @@ mod tests {
         assert!("0-1-1 0-1-2".parse::<GtidPos>().is_err());
         assert!("0-1-x".parse::<GtidPos>().is_err());
         assert!("-1-1".parse::<GtidPos>().is_err());
-    }
-
-    #[test]
-    fn compare_per_domain() {
-        let a: GtidPos = "0-1-100,1-1-5,2-1-9".parse().unwrap();
-        let b: GtidPos = "0-1-100,1-1-7,2-3-9,3-1-1".parse().unwrap();
-        let c = a.compare(&b);
-        let o: Vec<_> = c.domains.iter().map(|d| d.ordering).collect();
-        use DomainOrdering::*;
-        assert_eq!(o, [Equal, Behind, Diverged, Behind]);
-        assert_eq!(c.overall(), Diverged);
-        assert_eq!(c.domains[1].missing_on_left(), Some(6..=7));
-        assert_eq!(c.domains[3].missing_on_left(), Some(1..=1));
-        assert_eq!(c.domains[1].missing_on_right(), None);
-        assert!(!c.left_contained_in_right());
-
-        let ahead = b.compare(&"0-1-100".parse().unwrap());
-        assert_eq!(ahead.overall(), Ahead);
-        assert_eq!(a.compare(&a).overall(), Equal);
-        assert_eq!(GtidPos::new().compare(&GtidPos::new()).overall(), Equal);
-        // A failover: the new primary continues the domain with its own server id.
-        let old: GtidPos = "0-1-100".parse().unwrap();
-        let new: GtidPos = "0-2-103".parse().unwrap();
-        assert_eq!(old.compare(&new).overall(), Behind);
-        assert!(old.compare(&new).left_contained_in_right());
     }
 }
