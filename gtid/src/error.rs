@@ -78,6 +78,15 @@ pub enum Error {
         /// The rejected value.
         value: u64,
     },
+    /// Bounds given to [`Interval::from_half_open`](crate::Interval::from_half_open) do not make
+    /// a non-empty interval within `1..=2^63-2`.
+    #[error("interval [{start}, {end_exclusive}) is empty or outside 1..=9223372036854775806")]
+    InvalidInterval {
+        /// The start as given.
+        start: u64,
+        /// The exclusive end as given.
+        end_exclusive: u64,
+    },
     /// A number in a MariaDB GTID does not fit its field (domain and server ids are 32-bit,
     /// sequence numbers 64-bit).
     #[error("{field} {value} at character {position} does not fit in {bits} bits")]

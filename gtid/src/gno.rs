@@ -122,6 +122,34 @@ impl Interval {
         }
     }
 
+    /// The half-open `start..end_exclusive`, as MySQL stores intervals in binary logs
+    /// (`Previous_gtids`) and on the wire. Errors unless `1 <= start < end_exclusive <= 2^63-1`.
+    ///
+    /// ```
+    /// let i = gtid::Interval::from_half_open(1, 6)?;
+    /// assert_eq!(i.to_string(), "1-5");
+    /// assert!(gtid::Interval::from_half_open(5, 5).is_err());
+    /// # Ok::<(), gtid::Error>(())
+    /// ```
+    pub const fn from_half_open(start: u64, end_exclusive: u64) -> Result<Interval, Error> {
+        if start >= Gno::MIN.0 && start < end_exclusive && end_exclusive <= Gno::MAX.0 + 1 {
+            Ok(Interval {
+                start,
+                end: end_exclusive,
+            })
+        } else {
+            Err(Error::InvalidInterval {
+                start,
+                end_exclusive,
+            })
+        }
+    }
+
+    /// The half-open bounds `(start, end_exclusive)`.
+    pub const fn to_half_open(&self) -> (u64, u64) {
+        (self.start, self.end)
+    }
+
     /// The single GNO `g`.
     pub const fn single(g: Gno) -> Interval {
         Interval {
@@ -227,5 +255,18 @@ mod tests {
         );
         assert_eq!(max.len(), Gno::MAX.get());
         assert!(Interval::new(Gno::MAX, Gno::MIN).is_none());
+    }
+
+    #[test]
+    fn half_open_bounds() {
+        let top = Interval::from_half_open(1, Gno::MAX.get() + 1).unwrap();
+        assert_eq!(top.last(), Gno::MAX);
+        assert_eq!(top.to_half_open(), (1, Gno::MAX.get() + 1));
+        assert!(Interval::from_half_open(1, Gno::MAX.get() + 2).is_err());
+        assert!(Interval::from_half_open(0, 3).is_err());
+        assert_eq!(
+            Interval::from_half_open(7, 3).unwrap_err().to_string(),
+            "interval [7, 3) is empty or outside 1..=9223372036854775806"
+        );
     }
 }
