@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | exact double of a FLOAT/DOUBLE column, shortest round-trip text | `CAST(c AS DOUBLE)` | `CAST(c AS DOUBLE)` | `(c + 0e0)` |
 //! | the type word pt-table-checksum sees for `JSON` | `longtext` (JSON is an alias) | `json` | `json` |
+//! | replica status | `SHOW SLAVE STATUS`, `Seconds_Behind_Master` | `SHOW REPLICA STATUS`, `Seconds_Behind_Source` (8.0.22+) | `SHOW SLAVE STATUS`, `Seconds_Behind_Master` |
 //!
 //! Only the MariaDB column is verified live (10.11); the MySQL columns follow MySQL's manual
 //! (`CAST(... AS DOUBLE)` arrived in 8.0.17) and are not exercised by the test suite.
@@ -71,6 +72,26 @@ impl Dialect {
     pub(crate) fn json_is_longtext(self) -> bool {
         matches!(self, Dialect::MariaDb)
     }
+
+    fn at_least(self, want: (u16, u16, u16)) -> bool {
+        match self {
+            Dialect::MariaDb => false,
+            Dialect::MySql {
+                major,
+                minor,
+                patch,
+            } => (major, minor, patch) >= want,
+        }
+    }
+
+    /// The statement that shows replication status, and the column holding the lag in seconds.
+    pub fn replica_status(self) -> (&'static str, &'static str) {
+        if self.at_least((8, 0, 22)) {
+            ("SHOW REPLICA STATUS", "Seconds_Behind_Source")
+        } else {
+            ("SHOW SLAVE STATUS", "Seconds_Behind_Master")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -85,5 +106,7 @@ mod tests {
         let new = Dialect::from_version("8.4.2");
         assert_eq!(new.exact_double("`f`"), "CAST(`f` AS DOUBLE)");
         assert!(!new.json_is_longtext());
+        assert_eq!(new.replica_status().1, "Seconds_Behind_Source");
+        assert_eq!(Dialect::MariaDb.replica_status().0, "SHOW SLAVE STATUS");
     }
 }

@@ -21,7 +21,7 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    fn from_where(&self, plan: &RowPlan) -> String {
+    fn tail_sql(&self, plan: &RowPlan) -> String {
         let mut sql = format!(
             " FROM {}.{}",
             quote_ident(&plan.schema),
@@ -72,7 +72,7 @@ impl RowPlan {
         format!(
             "SELECT /*checksum chunk*/ COUNT(*) AS cnt, {} AS crc{}",
             self.crc_sql(),
-            scope.from_where(self)
+            scope.tail_sql(self)
         )
     }
 
@@ -83,7 +83,7 @@ impl RowPlan {
         format!(
             "SELECT /*checksum rows*/ {}{}",
             cols.join(", "),
-            scope.from_where(self)
+            scope.tail_sql(self)
         )
     }
 
@@ -97,7 +97,7 @@ impl RowPlan {
             "REPLACE INTO {results} (db, tbl, chunk, chunk_index, lower_boundary, upper_boundary, \
              this_cnt, this_crc) SELECT ?, ?, ?, ?, ?, ?, COUNT(*) AS cnt, {} AS crc{}",
             self.crc_sql(),
-            scope.from_where(self)
+            scope.tail_sql(self)
         )
     }
 }

@@ -1,0 +1,248 @@
+//! Live servers (feature `mysql`): sessions, one chunk's checksum on a connection (server-side
+//! SQL or client-side engine), the two-server compare and pt-compatible replicate mode.
+//!
+//! This layer is thin: what to run comes from [`RowPlan`] and the `chunker` walker; this module
+//! only runs it, converts values, times chunks and waits when the servers are busy.
+
+mod compare;
+mod replicate;
+mod throttle;
+mod wire;
+
+use std::time::{Duration, Instant};
+
+use chunker::{Chunk, ColumnType, Key, Table, Walker};
+use mysql::prelude::Queryable;
+use mysql::{Conn, Params};
+
+use crate::engine::{ChunkChecksum, RowPlan};
+use crate::error::{redact, At, Error};
+use crate::sql::Scope;
+use crate::Dialect;
+
+pub use compare::{CompareOptions, Comparer, Progress, TableResult};
+pub use replicate::{replica_differences, replicate_table, ReplicaDiff, ReplicateOptions};
+pub use throttle::{Throttle, Wait};
+pub use wire::{from_mysql, to_mysql};
+
+/// Where a chunk's checksum is computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// By the server, with [`RowPlan::chunk_sql`]: only the two result values cross the network.
+    #[default]
+    Server,
+    /// By this crate, from the rows [`RowPlan::rows_sql`] reads over the binary protocol: no
+    /// hashing load on the server, every row crosses the network. The same value as `Server`.
+    Client,
+}
+
+impl std::str::FromStr for Engine {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Engine, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "server" => Ok(Engine::Server),
+            "client" => Ok(Engine::Client),
+            other => Err(format!("unknown engine {other:?} (expected server or client)")),
+        }
+    }
+}
+
+/// A server error as this crate's error, attributed and with URLs redacted.
+pub(crate) fn server_err(at: At, server: &str, e: impl std::fmt::Display) -> Error {
+    Error::Server {
+        at,
+        server: server.to_string(),
+        message: redact(&e.to_string()),
+    }
+}
+
+/// Prepares a connection for checksumming and returns the server's dialect.
+///
+/// Sets `NAMES utf8mb4`; `character_set_results = binary` (the client engine needs character
+/// columns as their stored bytes); `time_zone = '+00:00'` (TIMESTAMP fields read in UTC);
+/// `innodb_lock_wait_timeout = 1` (a checksum loses any lock wait rather than blocking
+/// writers); `REPEATABLE READ`.
+pub fn prepare_session(conn: &mut Conn, server: &str) -> Result<Dialect, Error> {
+    let at = At {
+        table: "-".to_string(),
+        chunk: None,
+    };
+    for sql in [
+        "SET NAMES utf8mb4",
+        "SET SESSION character_set_results = binary",
+        "SET SESSION time_zone = '+00:00'",
+        "SET SESSION innodb_lock_wait_timeout = 1",
+        "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+    ] {
+        conn.query_drop(sql)
+            .map_err(|e| server_err(at.clone(), server, e))?;
+    }
+    let version: Option<Vec<u8>> = conn
+        .query_first("SELECT VERSION()")
+        .map_err(|e| server_err(at.clone(), server, e))?;
+    let version = String::from_utf8_lossy(&version.unwrap_or_default()).into_owned();
+    Ok(Dialect::from_version(&version))
+}
+
+/// A chunk's statement inputs: the plan, the chunk, and the walked key.
+#[derive(Clone, Copy, Debug)]
+pub struct ChunkRef<'a> {
+    /// The table's plan.
+    pub plan: &'a RowPlan,
+    /// The chunk (its number goes into errors).
+    pub chunk: &'a Chunk,
+    /// The walked key (`None`: whole table).
+    pub key: Option<&'a Key>,
+}
+
+impl ChunkRef<'_> {
+    fn predicate(&self) -> Option<(String, Vec<chunker::Value>)> {
+        self.key.map(|k| self.chunk.predicate(&k.columns))
+    }
+}
+
+/// Computes one chunk's checksum on `conn` with `engine`; returns it and the time it took.
+pub fn checksum_chunk(
+    conn: &mut Conn,
+    server: &str,
+    engine: Engine,
+    c: ChunkRef<'_>,
+    table: &Table,
+) -> Result<(ChunkChecksum, Duration), Error> {
+    let started = Instant::now();
+    let at = c.plan.at(Some(c.chunk.number));
+    let pred = c.predicate();
+    let scope = Scope {
+        index: c.chunk.index.as_deref(),
+        predicate: pred.as_ref().map(|(sql, _)| sql.as_str()),
+    };
+    let binds: Vec<mysql::Value> = pred
+        .as_ref()
+        .map(|(_, b)| b.iter().map(to_mysql).collect())
+        .unwrap_or_default();
+    let params = if binds.is_empty() {
+        Params::Empty
+    } else {
+        Params::Positional(binds)
+    };
+    let sum = match engine {
+        Engine::Server => {
+            let row: Option<(mysql::Value, mysql::Value)> = conn
+                .exec_first(c.plan.chunk_sql(&scope), params)
+                .map_err(|e| server_err(at.clone(), server, e))?;
+            let (cnt, crc) = row.ok_or_else(|| Error::BadResult {
+                at: at.clone(),
+                detail: "chunk checksum returned no row".into(),
+            })?;
+            parse_result(&at, &cnt, &crc)?
+        }
+        Engine::Client => {
+            let types: Vec<&ColumnType> = table.columns.iter().map(|c| &c.column_type).collect();
+            let mut hasher = c.plan.hasher(Some(c.chunk.number));
+            let result = conn
+                .exec_iter(c.plan.rows_sql(&scope), params)
+                .map_err(|e| server_err(at.clone(), server, e))?;
+            let mut values = Vec::with_capacity(types.len());
+            for row in result {
+                let row = row.map_err(|e| server_err(at.clone(), server, e))?;
+                values.clear();
+                values.extend(
+                    row.unwrap_raw()
+                        .into_iter()
+                        .zip(&types)
+                        .map(|(v, ty)| from_mysql(v.unwrap_or(mysql::Value::NULL), ty)),
+                );
+                hasher.push_row(&values)?;
+            }
+            hasher.finish()
+        }
+    };
+    Ok((sum, started.elapsed()))
+}
+
+/// Reads `(cnt, crc)` as the chunk SQL returns them.
+pub(crate) fn parse_result(
+    at: &At,
+    cnt: &mysql::Value,
+    crc: &mysql::Value,
+) -> Result<ChunkChecksum, Error> {
+    let bad = |detail: String| Error::BadResult {
+        at: at.clone(),
+        detail,
+    };
+    let rows = match cnt {
+        mysql::Value::Int(i) => u64::try_from(*i).map_err(|_| bad(format!("count {i}")))?,
+        mysql::Value::UInt(u) => *u,
+        mysql::Value::Bytes(b) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad(format!("count {:?}", String::from_utf8_lossy(b))))?,
+        other => return Err(bad(format!("count {other:?}"))),
+    };
+    let crc = match crc {
+        mysql::Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        mysql::Value::Int(i) => i.to_string(),
+        mysql::Value::UInt(u) => u.to_string(),
+        other => return Err(bad(format!("crc {other:?}"))),
+    };
+    if crc.is_empty() || !crc.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad(format!("crc {crc:?} is not hex")));
+    }
+    Ok(ChunkChecksum { rows, crc })
+}
+
+/// Runs the walker's boundary queries on `conn` until it hands out a chunk (or is done).
+pub fn next_chunk(
+    conn: &mut Conn,
+    server: &str,
+    walker: &mut Walker,
+    table: &Table,
+) -> Result<Option<Chunk>, Error> {
+    let at = At {
+        table: table.qualified_name(),
+        chunk: None,
+    };
+    loop {
+        match walker.next_action() {
+            chunker::Action::Chunk(chunk) => return Ok(Some(chunk)),
+            chunker::Action::Done => return Ok(None),
+            chunker::Action::Query(q) => {
+                let key_types: Vec<ColumnType> = walker
+                    .key()
+                    .map(|k| k.columns.iter().map(|c| c.column_type.clone()).collect())
+                    .unwrap_or_default();
+                let params = Params::Positional(q.binds.iter().map(to_mysql).collect());
+                let rows: Vec<mysql::Row> = conn
+                    .exec(&q.sql, params)
+                    .map_err(|e| server_err(at.clone(), server, e))?;
+                let int = ColumnType::Integer {
+                    bytes: 8,
+                    unsigned: false,
+                };
+                let rows = rows
+                    .into_iter()
+                    .map(|r| {
+                        r.unwrap_raw()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, v)| {
+                                from_mysql(v.unwrap_or(mysql::Value::NULL), key_types.get(i).unwrap_or(&int))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                walker.on_rows(rows).map_err(|e| Error::Table {
+                    at: at.clone(),
+                    reason: e.to_string(),
+                })?;
+            }
+            _ => {
+                return Err(Error::Table {
+                    at,
+                    reason: "the chunk walker asked for something this version cannot do".into(),
+                })
+            }
+        }
+    }
+}
