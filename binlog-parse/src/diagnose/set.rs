@@ -317,7 +317,9 @@ impl SetDiagnosis {
         let next = self
             .files
             .get(i + 1)
-            .map(|f| (f.name.clone(), LogPos::FIRST_EVENT.0));
+            .map(|f| (f.name.clone(), LogPos::FIRST_EVENT.0))
+            // No later file in the set: the one this file's Rotate names.
+            .or_else(|| d.rotate_to.clone());
         if position > d.valid_end.0 {
             check.verdict = Verdict::Impossible;
             check.beyond_valid_end = position - d.valid_end.0;
