@@ -213,6 +213,7 @@ pub fn plan_table(
                 }
             }
         }
+        statements.sort_by_key(Statement::rank);
         return Ok(TablePlan {
             table: table.clone(),
             key: None,

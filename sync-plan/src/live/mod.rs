@@ -19,9 +19,30 @@
 //! [`Direction::ViaReplication`](crate::Direction)), after the session header; nothing is written
 //! unless it is called. Re-running the whole sync finds nothing to do once the target matches.
 
-mod schema;
+/// The table model of `schema.name` on `conn` (`chunker::live::load_table`).
+pub fn load_table(
+    conn: &mut Conn,
+    schema: &str,
+    name: &str,
+    side: &'static str,
+) -> Result<Table, Error> {
+    chunker::live::load_table(conn, schema, name).map_err(|e| Error::Server {
+        table: format!("{schema}.{name}"),
+        side,
+        message: e.to_string(),
+    })
+}
 
-pub use schema::{from_mysql, load_table};
+fn from_mysql(
+    table: &Table,
+    column: &chunker::Column,
+    value: mysql::Value,
+) -> Result<Value, Error> {
+    chunker::live::from_mysql(value, &column.column_type).map_err(|e| Error::Model {
+        table: table.qualified_name(),
+        reason: format!("column {}: {e}", column.name),
+    })
+}
 
 use chunker::{ColumnType, Table, Value};
 use mysql::prelude::Queryable;
@@ -239,8 +260,8 @@ fn fetch(
             .columns
             .iter()
             .zip(values)
-            .map(|(c, v)| from_mysql(c, v))
-            .collect();
+            .map(|(c, v)| from_mysql(table, c, v))
+            .collect::<Result<_, Error>>()?;
         let ck = match key {
             None => None,
             Some(k) => {
@@ -371,8 +392,8 @@ pub fn diff_table(
             .columns
             .iter()
             .zip(mid.unwrap())
-            .map(|(&i, v)| from_mysql(&table.columns[i], v))
-            .collect();
+            .map(|(&i, v)| from_mysql(table, &table.columns[i], v))
+            .collect::<Result<_, Error>>()?;
         stack.push(Range {
             lower: Some(mid.clone()),
             upper: range.upper.clone(),

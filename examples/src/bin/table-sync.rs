@@ -1,0 +1,266 @@
+//! `table-sync`: find the rows a target differs from its source by, and print or apply the
+//! statements that repair the target, on the right side.
+//!
+//! ```text
+//! table-sync --source URL --target URL [--databases a,b | --tables db.t,...]
+//!            (--print | --execute) [--json] [--sync-to-master] [--allow-replica-write]
+//!            [--replace] [--batch N]
+//! ```
+//!
+//! `--print` writes a script for the `mariadb`/`mysql` client (or, with `--json`, the plan as
+//! JSON) to stdout; nothing is written to any server. `--execute` applies the plan on the target
+//! (on the source with `--sync-to-master`, reaching the target through replication), then checks
+//! the tables again. Exit status: 0 in sync (or now in sync), 1 differences remain or were only
+//! printed, 2 errors. URLs are `mysql://user:password@host:port`; passwords are never printed.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use mysql::prelude::Queryable;
+use mysql::{Conn, Opts};
+use sync_plan::live::{self, DrillOptions};
+use sync_plan::{check_direction, plan_table, Direction, Plan, PlanOptions, Style};
+
+const USAGE: &str =
+    "usage: table-sync --source URL --target URL [--databases a,b | --tables db.t,...] \
+(--print | --execute) [--json] [--sync-to-master] [--allow-replica-write] [--replace] [--batch N]";
+
+#[derive(Default)]
+struct Args {
+    source: String,
+    target: String,
+    databases: Vec<String>,
+    tables: Vec<(String, String)>,
+    print: bool,
+    execute: bool,
+    json: bool,
+    sync_to_master: bool,
+    allow_replica_write: bool,
+    replace: bool,
+    batch: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        batch: sync_plan::DEFAULT_BATCH,
+        ..Args::default()
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--source" => a.source = value("--source")?,
+            "--target" => a.target = value("--target")?,
+            "--databases" => {
+                a.databases = value("--databases")?
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+            "--tables" => {
+                for t in value("--tables")?.split(',').filter(|s| !s.is_empty()) {
+                    let (db, name) = t
+                        .split_once('.')
+                        .ok_or(format!("--tables wants db.table, got {t:?}"))?;
+                    a.tables.push((db.to_string(), name.to_string()));
+                }
+            }
+            "--batch" => {
+                a.batch = value("--batch")?
+                    .parse()
+                    .map_err(|e| format!("--batch: {e}"))?
+            }
+            "--print" => a.print = true,
+            "--execute" => a.execute = true,
+            "--json" => a.json = true,
+            "--sync-to-master" => a.sync_to_master = true,
+            "--allow-replica-write" => a.allow_replica_write = true,
+            "--replace" => a.replace = true,
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    if a.source.is_empty() || a.target.is_empty() || a.print == a.execute {
+        return Err(USAGE.to_string());
+    }
+    Ok(a)
+}
+
+/// `h=host,P=port,u=user`: a side's label without its password.
+fn label(opts: &Opts) -> String {
+    format!(
+        "h={},P={},u={}",
+        opts.get_ip_or_hostname(),
+        opts.get_tcp_port(),
+        opts.get_user().unwrap_or("")
+    )
+}
+
+fn connect(url: &str, side: &str) -> Result<(Conn, String), String> {
+    // The URL is never echoed: it may hold a password.
+    let opts =
+        Opts::from_url(url).map_err(|e| format!("{side} URL: {}", redact(&e.to_string(), url)))?;
+    let name = label(&opts);
+    let conn = Conn::new(opts).map_err(|e| format!("connecting to {side} {name}: {e}"))?;
+    Ok((conn, name))
+}
+
+fn redact(message: &str, url: &str) -> String {
+    match Opts::from_url(url)
+        .ok()
+        .and_then(|o| o.get_pass().map(str::to_string))
+    {
+        Some(p) if !p.is_empty() => message.replace(&p, "***"),
+        _ => message.to_string(),
+    }
+}
+
+fn list_tables(conn: &mut Conn, args: &Args) -> Result<Vec<(String, String)>, String> {
+    if !args.tables.is_empty() {
+        return Ok(args.tables.clone());
+    }
+    let rows: Vec<(String, String)> = conn
+        .query(
+            "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES \
+             WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN \
+             ('mysql', 'information_schema', 'performance_schema', 'sys', 'percona') \
+             ORDER BY TABLE_SCHEMA, TABLE_NAME",
+        )
+        .map_err(|e| format!("listing tables on the source: {e}"))?;
+    Ok(rows
+        .into_iter()
+        .filter(|(db, _)| args.databases.is_empty() || args.databases.contains(db))
+        .collect())
+}
+
+/// Builds the plan for every table; returns it with the number of rows read.
+fn build_plan(
+    src: &mut Conn,
+    tgt: &mut Conn,
+    tables: &[(String, String)],
+    plan: &mut Plan,
+    options: PlanOptions,
+) -> Result<u64, String> {
+    let mut rows_read = 0;
+    for (db, name) in tables {
+        let table = live::load_table(src, db, name, "source").map_err(|e| e.to_string())?;
+        live::load_table(tgt, db, name, "target").map_err(|e| e.to_string())?;
+        let diff = live::diff_table(src, tgt, &table, DrillOptions::default())
+            .map_err(|e| e.to_string())?;
+        rows_read += diff.stats.rows_read;
+        eprintln!(
+            "table-sync: {db}.{name}: {} differing rows ({} rows read, {} checksums, {} splits)",
+            diff.differences.len(),
+            diff.stats.rows_read,
+            diff.stats.checksums,
+            diff.stats.splits
+        );
+        if !diff.differences.is_empty() {
+            let tp = plan_table(&table, &diff.differences, options).map_err(|e| e.to_string())?;
+            plan.tables.push(tp);
+        }
+    }
+    Ok(rows_read)
+}
+
+/// Waits until the target has applied everything the source has binlogged (MariaDB GTIDs).
+fn wait_for_replica(src: &mut Conn, tgt: &mut Conn) -> Result<(), String> {
+    let pos: Option<String> = src
+        .query_first("SELECT @@gtid_binlog_pos")
+        .map_err(|e| format!("reading the source's GTID position: {e}"))?;
+    let pos = pos.unwrap_or_default();
+    let waited: Option<i64> = tgt
+        .exec_first(
+            "SELECT MASTER_GTID_WAIT(?, ?)",
+            (pos, Duration::from_secs(120).as_secs()),
+        )
+        .map_err(|e| format!("waiting for the target to replicate: {e}"))?;
+    match waited {
+        Some(0) => Ok(()),
+        _ => Err("the target did not catch up with the source within 120 s".to_string()),
+    }
+}
+
+fn run(args: &Args) -> Result<bool, String> {
+    let (mut src, src_label) = connect(&args.source, "source")?;
+    let (mut tgt, tgt_label) = connect(&args.target, "target")?;
+    live::prepare_session(&mut src, "source").map_err(|e| e.to_string())?;
+    live::prepare_session(&mut tgt, "target").map_err(|e| e.to_string())?;
+    let direction = if args.sync_to_master {
+        Direction::ViaReplication
+    } else {
+        Direction::OnTarget
+    };
+    let src_facts =
+        live::server_facts(&mut src, &src_label, "source").map_err(|e| e.to_string())?;
+    let tgt_facts =
+        live::server_facts(&mut tgt, &tgt_label, "target").map_err(|e| e.to_string())?;
+    check_direction(direction, &src_facts, &tgt_facts, args.allow_replica_write)
+        .map_err(|e| e.to_string())?;
+    let options = PlanOptions {
+        direction,
+        style: if args.replace {
+            Style::Replace
+        } else {
+            Style::Minimal
+        },
+    };
+    let tables = list_tables(&mut src, args)?;
+    let mut plan = Plan::new(&src_label, &tgt_label, direction);
+    let rows_read = build_plan(&mut src, &mut tgt, &tables, &mut plan, options)?;
+    eprintln!(
+        "table-sync: {} statements planned, {rows_read} rows read",
+        plan.statement_count()
+    );
+    if args.print {
+        let text = if args.json {
+            plan.to_json()
+        } else {
+            plan.to_sql(args.batch, true)
+        };
+        println!("{}", text.map_err(|e| e.to_string())?);
+        return Ok(plan.statement_count() == 0);
+    }
+    if plan.statement_count() == 0 {
+        return Ok(true);
+    }
+    let writer = match direction {
+        Direction::OnTarget => &mut tgt,
+        Direction::ViaReplication => &mut src,
+    };
+    let n = live::execute(writer, &plan, args.batch).map_err(|e| e.to_string())?;
+    eprintln!("table-sync: {n} statements executed");
+    if direction == Direction::ViaReplication {
+        // The writes went to the source's binlog; the verification reads the target.
+        wait_for_replica(&mut src, &mut tgt)?;
+    }
+    live::prepare_session(&mut src, "source").map_err(|e| e.to_string())?;
+    live::prepare_session(&mut tgt, "target").map_err(|e| e.to_string())?;
+    let mut check = Plan::new(&src_label, &tgt_label, direction);
+    build_plan(&mut src, &mut tgt, &tables, &mut check, options)?;
+    let remaining = check.statement_count();
+    eprintln!("table-sync: after the repair, {remaining} statements would still be needed");
+    Ok(remaining == 0)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!(
+                "table-sync: error: {}",
+                redact(&redact(&e, &args.source), &args.target)
+            );
+            ExitCode::from(2)
+        }
+    }
+}
