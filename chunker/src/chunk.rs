@@ -185,3 +185,39 @@ impl Chunk {
         self.upper == Bound::Unbounded
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_serialize_by_value_and_resume_from_json() {
+        let chunk = Chunk {
+            table: TableRef {
+                schema: "d".into(),
+                name: "t".into(),
+            },
+            number: 4,
+            index: Some("k".into()),
+            lower: Bound::Inclusive(vec![Value::text("a'b"), Value::Null]),
+            upper: Bound::Exclusive(vec![Value::Bytes(vec![0xff]), Value::Int(-1)]),
+            warnings: vec![ChunkWarning::OversizedRun { rows_at_least: 11 }],
+        };
+        let json = serde_json::to_string(&chunk).expect("serialize");
+        assert!(
+            json.contains(r#""upper":{"Exclusive":[{"Bytes":"ff"},{"Int":-1}]}"#),
+            "{json}"
+        );
+        let back: Chunk = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, chunk);
+        assert_eq!(
+            back.upper.continuation(),
+            Some(Bound::Inclusive(vec![
+                Value::Bytes(vec![0xff]),
+                Value::Int(-1)
+            ]))
+        );
+        assert_eq!(Bound::Unbounded.continuation(), None);
+        assert!(!back.is_last());
+    }
+}

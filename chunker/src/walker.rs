@@ -43,9 +43,8 @@ use crate::size::{ChunkSize, Selection, Sizer};
 use crate::sql::{force_index, qualified};
 use crate::value::Value;
 
-/// What the caller must do next.
+/// What the caller must do next. (Deliberately exhaustive: a driver must handle every action.)
 #[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
 pub enum Action {
     /// Run this query and pass its rows to [`Walker::on_rows`].
     Query(Query),
