@@ -192,18 +192,10 @@ impl LogSet {
                 continue;
             }
             let listed = Path::new(line);
-            let candidate = if listed.is_absolute() {
-                listed.to_path_buf()
-            } else {
-                dir.join(listed)
-            };
-            // Indexes often name files by a path that moved with the datadir; fall back to the
-            // index's own directory.
-            let path = if candidate.exists() {
-                candidate
-            } else {
-                dir.join(file_name(listed))
-            };
+            // Prefer the file next to the index (a copied or moved datadir), then the path as
+            // listed (servers often write absolute paths).
+            let beside = dir.join(file_name(listed));
+            let path = if beside.exists() || !listed.is_absolute() { beside } else { listed.to_path_buf() };
             files.push(path);
         }
         Ok(LogSet {
