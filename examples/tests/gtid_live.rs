@@ -1,6 +1,7 @@
 //! The `gtid` crate against two real MariaDB servers: a write made on one node only is named by
 //! the missing-writes report, both through the library (`gtid::live`, `gtid::dialect`) and
-//! through the `gtid missing-writes` binary.
+//! through the `gtid missing-writes` binary. The binary's offline subcommands (normalize, union,
+//! subset, ... and their exit statuses) are checked here too, without a server.
 
 use std::error::Error;
 use std::process::Command;
@@ -105,5 +106,62 @@ fn a_write_on_one_node_only_is_reported_missing() -> TestResult {
 fn the_binary_reports_a_bad_url_with_status_2() -> TestResult {
     let (code, out) = run_binary("not a url", "mysql://root@127.0.0.1:1")?;
     assert_eq!(code, 2, "{out}");
+    Ok(())
+}
+
+/// Runs the binary with `args` (no server needed): (exit status, stdout, stderr).
+fn gtid_cli(args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_gtid"))
+        .args(args)
+        .output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?,
+    ))
+}
+
+// Not live: the offline subcommands, as a script would use them.
+#[test]
+fn the_binary_mirrors_mysqls_functions() -> TestResult {
+    let u = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+    let a = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
+    let messy = format!(" {} :1-5:6 , {a}:3,", u.to_uppercase());
+    assert_eq!(
+        gtid_cli(&["normalize", &messy])?,
+        (0, format!("{u}:1-6,\n{a}:3\n"), String::new())
+    );
+    assert_eq!(
+        gtid_cli(&["normalize", &messy, "--compact"])?.1,
+        format!("{u}:1-6,{a}:3\n")
+    );
+    let (x, y) = (format!("{u}:21-57"), format!("{u}:20-25"));
+    assert_eq!(gtid_cli(&["subtract", &x, &y])?.1, format!("{u}:26-57\n"));
+    assert_eq!(gtid_cli(&["union", &x, &y])?.1, format!("{u}:20-57\n"));
+    assert_eq!(gtid_cli(&["intersect", &x, &y])?.1, format!("{u}:21-25\n"));
+    assert_eq!(
+        gtid_cli(&["subset", &format!("{u}:23"), &x])?,
+        (0, "true\n".into(), String::new())
+    );
+    assert_eq!(
+        gtid_cli(&["subset", &y, &x])?,
+        (1, "false\n".into(), String::new())
+    );
+    assert_eq!(gtid_cli(&["count", &x])?.1, "37\n");
+    assert_eq!(gtid_cli(&["count", ""])?.1, "0\n");
+
+    let (code, stdout, stderr) = gtid_cli(&["subtract", &x, &format!("{u};1")])?;
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(
+        stderr.starts_with(
+            "gtid: argument 2: expected ':' or ',' after uuid at character 36, found ';'"
+        ),
+        "{stderr}"
+    );
+    let (code, _, stderr) = gtid_cli(&["frobnicate"])?;
+    assert_eq!(code, 2);
+    assert!(stderr.contains("usage:"), "{stderr}");
+    let (code, _, stderr) = gtid_cli(&["missing-writes", "--source", "mysql://x"])?;
+    assert_eq!(code, 2, "{stderr}");
     Ok(())
 }
