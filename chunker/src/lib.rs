@@ -102,8 +102,10 @@
 //! each row once, also after rows the walk never saw were added. Oracle MySQL was not
 //! available; where it differs (`live::Dialect`: JSON is a native type there, and
 //! MariaDB's `CHECK_CONSTRAINTS.TABLE_NAME` does not exist) the code follows MySQL's
-//! documentation. Not handled: descending key parts are walked in ascending order (correct,
-//! possibly slower); invisible/ignored indexes are not filtered out by `load_table`.
+//! documentation. `load_table` leaves out indexes the server would refuse to `FORCE`
+//! (MariaDB `IGNORED`, MySQL invisible), read by column name so that older versions without
+//! those columns work too. Not handled: descending key parts are walked in ascending order
+//! (correct, possibly slower).
 
 mod chunk;
 mod collation;

@@ -72,8 +72,17 @@ struct StatPart {
     unique: bool,
     sub_part: Option<u64>,
     cardinality: Option<u64>,
-    /// Not `FULLTEXT` or `SPATIAL`.
+    /// Not `FULLTEXT` or `SPATIAL`, not ignored (MariaDB) or invisible (MySQL).
     walkable: bool,
+}
+
+/// The value of the column called `name` (ASCII case-insensitive) in `row`.
+fn field<'r>(row: &'r mysql::Row, name: &str) -> Option<&'r mysql::Value> {
+    let at = row
+        .columns_ref()
+        .iter()
+        .position(|c| c.name_str().eq_ignore_ascii_case(name))?;
+    row.as_ref(at)
 }
 
 fn sql_error(table: &str, chunk: Option<u64>) -> impl FnOnce(mysql::Error) -> Error + '_ {
@@ -170,31 +179,38 @@ pub fn load_table<C: Queryable>(conn: &mut C, schema: &str, name: &str) -> Resul
         return Err(Error::NoSuchTable { table: qualified });
     }
 
+    // `SELECT *` and columns read by name: the flags that hide an index from the optimizer
+    // differ by server and version (MariaDB 10.6+ `IGNORED`, MySQL 8 `IS_VISIBLE`), and
+    // `FORCE INDEX` on such an index fails, so those indexes are left out.
     let rows: Vec<mysql::Row> = conn
         .exec(
-            "SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, SUB_PART, CARDINALITY, \
-             INDEX_TYPE FROM information_schema.STATISTICS \
+            "SELECT * FROM information_schema.STATISTICS \
              WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
             (schema, name),
         )
         .map_err(err)?;
     let mut parts: Vec<StatPart> = rows
-        .into_iter()
+        .iter()
         .map(|row| {
-            let f: Vec<mysql::Value> = row.unwrap();
-            let s = |i: usize| f.get(i).and_then(text);
-            let n = |i: usize| f.get(i).and_then(number);
+            let s = |name: &str| field(row, name).and_then(text);
+            let n = |name: &str| field(row, name).and_then(number);
+            let yes = |name: &str| s(name).is_some_and(|v| v.eq_ignore_ascii_case("YES"));
+            let no = |name: &str| s(name).is_some_and(|v| v.eq_ignore_ascii_case("NO"));
             StatPart {
-                index: s(0).unwrap_or_default(),
-                seq: n(1).unwrap_or(0),
-                column: s(2),
-                unique: n(3).unwrap_or(1) == 0,
-                sub_part: n(4),
-                cardinality: n(5),
+                index: s("INDEX_NAME").unwrap_or_default(),
+                seq: n("SEQ_IN_INDEX").unwrap_or(0),
+                column: s("COLUMN_NAME"),
+                unique: n("NON_UNIQUE").unwrap_or(1) == 0,
+                sub_part: n("SUB_PART"),
+                cardinality: n("CARDINALITY"),
                 walkable: !matches!(
-                    s(6).unwrap_or_default().to_ascii_uppercase().as_str(),
+                    s("INDEX_TYPE")
+                        .unwrap_or_default()
+                        .to_ascii_uppercase()
+                        .as_str(),
                     "FULLTEXT" | "SPATIAL"
-                ),
+                ) && !yes("IGNORED")
+                    && !no("IS_VISIBLE"),
             }
         })
         .collect();

@@ -345,9 +345,10 @@ fn load_table_reads_every_column_type_and_index() -> TestResult {
            en ENUM('a','it''s','b\\\\c'), st SET('x','y'), js JSON,
            gen INT AS (ti + 1) VIRTUAL, ip INET6,
            PRIMARY KEY (id), UNIQUE KEY u_bi (bi), KEY k_comp (vc, da),
-           KEY k_prefix (tx(10)), FULLTEXT KEY ft (vc), KEY k_en (en)
+           KEY k_prefix (tx(10)), FULLTEXT KEY ft (vc), KEY k_en (en), KEY k_ignored (mi)
          )",
     )?;
+    conn.query_drop("ALTER TABLE test.every ALTER INDEX k_ignored IGNORED")?;
     conn.query_drop("INSERT INTO test.every (bi) VALUES (1), (2), (3)")?;
     let t = load_table(&mut conn, "test", "every")?;
     let ty = |name: &str| t.find_column(name).map(|c| c.column_type.clone());
