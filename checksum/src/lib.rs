@@ -113,12 +113,12 @@ pub use dialect::Dialect;
 pub use engine::{ChunkChecksum, ChunkHasher, RowPlan};
 pub use error::{redact, At, Error};
 pub use report::ChunkDiff;
-pub use sql::{
-    replica_differences_sql, results_table_ddl, serialize_boundary, value_text, Scope,
-};
+pub use sql::{replica_differences_sql, results_table_ddl, serialize_boundary, value_text, Scope};
 
 /// Which checksum to compute.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Algorithm {
     /// MD5-based, unambiguous, exact; summed. The default.
@@ -151,7 +151,9 @@ impl std::str::FromStr for Algorithm {
         match s.to_ascii_lowercase().as_str() {
             "strong" => Ok(Algorithm::Strong),
             "pt" => Ok(Algorithm::Pt),
-            other => Err(format!("unknown algorithm {other:?} (expected strong or pt)")),
+            other => Err(format!(
+                "unknown algorithm {other:?} (expected strong or pt)"
+            )),
         }
     }
 }

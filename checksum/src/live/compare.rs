@@ -129,12 +129,28 @@ impl Comparer {
     }
 
     /// Uses open connections: `walk` and `source` to the source, `target` to the target.
-    pub fn from_conns(mut walk: Conn, mut source: Conn, mut target: Conn) -> Result<Comparer, Error> {
+    pub fn from_conns(
+        mut walk: Conn,
+        mut source: Conn,
+        mut target: Conn,
+    ) -> Result<Comparer, Error> {
         prepare_session(&mut walk, "source")?;
         // The walker binds the values it reads back into its next query: it needs them in the
         // connection charset, not raw.
-        mysql::prelude::Queryable::query_drop(&mut walk, "SET SESSION character_set_results = utf8mb4")
-            .map_err(|e| server_err(At { table: "-".into(), chunk: None }, "source", e))?;
+        mysql::prelude::Queryable::query_drop(
+            &mut walk,
+            "SET SESSION character_set_results = utf8mb4",
+        )
+        .map_err(|e| {
+            server_err(
+                At {
+                    table: "-".into(),
+                    chunk: None,
+                },
+                "source",
+                e,
+            )
+        })?;
         let source_dialect = prepare_session(&mut source, "source")?;
         let target_dialect = prepare_session(&mut target, "target")?;
         Ok(Comparer {
@@ -166,10 +182,19 @@ impl Comparer {
         table: &Table,
     ) -> Result<(ChunkChecksum, ChunkChecksum, Duration), Error> {
         let (source, target) = (&mut self.source, &mut self.target);
-        let s_ref = ChunkRef { plan: plans.0, chunk, key };
-        let t_ref = ChunkRef { plan: plans.1, chunk, key };
+        let s_ref = ChunkRef {
+            plan: plans.0,
+            chunk,
+            key,
+        };
+        let t_ref = ChunkRef {
+            plan: plans.1,
+            chunk,
+            key,
+        };
         let (s, t) = std::thread::scope(|scope| {
-            let handle = scope.spawn(move || checksum_chunk(target, "target", engine, t_ref, table));
+            let handle =
+                scope.spawn(move || checksum_chunk(target, "target", engine, t_ref, table));
             let s = checksum_chunk(source, "source", engine, s_ref, table);
             let t = handle.join().unwrap_or_else(|_| {
                 Err(Error::Table {
@@ -208,9 +233,9 @@ impl Comparer {
         let mut done = checkpoint.tables.get(&name).cloned().unwrap_or_default();
         let mut walker = match (&done.last_done, done.finished) {
             (_, true) => None,
-            (Some(last), false) => {
-                Some(Walker::resume_after(table, &choice, opts.chunk_size, last).map_err(table_err)?)
-            }
+            (Some(last), false) => Some(
+                Walker::resume_after(table, &choice, opts.chunk_size, last).map_err(table_err)?,
+            ),
             (None, false) => Some(Walker::new(table, &choice, opts.chunk_size).map_err(table_err)?),
         };
         let key = choice.key().cloned();
@@ -232,16 +257,28 @@ impl Comparer {
                 done.finished = true;
                 break;
             };
-            let (mut s, mut t, elapsed) =
-                self.both(opts.engine, (&plans.0, &plans.1), &chunk, key.as_ref(), table)?;
+            let (mut s, mut t, elapsed) = self.both(
+                opts.engine,
+                (&plans.0, &plans.1),
+                &chunk,
+                key.as_ref(),
+                table,
+            )?;
             w.on_chunk_done(s.rows.max(t.rows), elapsed);
             let mut left = opts.rechecks;
             while s != t && left > 0 {
                 left -= 1;
-                progress(Progress::Recheck { chunk: chunk.number });
+                progress(Progress::Recheck {
+                    chunk: chunk.number,
+                });
                 std::thread::sleep(opts.recheck_wait);
-                (s, t, _) =
-                    self.both(opts.engine, (&plans.0, &plans.1), &chunk, key.as_ref(), table)?;
+                (s, t, _) = self.both(
+                    opts.engine,
+                    (&plans.0, &plans.1),
+                    &chunk,
+                    key.as_ref(),
+                    table,
+                )?;
                 if s == t {
                     self.in_flight += 1;
                 }

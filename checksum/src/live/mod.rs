@@ -23,7 +23,7 @@ use crate::Dialect;
 pub use compare::{CompareOptions, Comparer, Progress, TableResult};
 pub use replicate::{replica_differences, replicate_table, ReplicaDiff, ReplicateOptions};
 pub use throttle::{Throttle, Wait};
-pub use wire::{from_mysql, to_mysql};
+pub(crate) use wire::{from_mysql, to_mysql};
 
 /// Where a chunk's checksum is computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,7 +43,9 @@ impl std::str::FromStr for Engine {
         match s.to_ascii_lowercase().as_str() {
             "server" => Ok(Engine::Server),
             "client" => Ok(Engine::Client),
-            other => Err(format!("unknown engine {other:?} (expected server or client)")),
+            other => Err(format!(
+                "unknown engine {other:?} (expected server or client)"
+            )),
         }
     }
 }
@@ -195,7 +197,7 @@ pub(crate) fn parse_result(
 /// Runs the walker's boundary queries on `conn` until it hands out a chunk (or is done).
 pub fn next_chunk(
     conn: &mut Conn,
-    server: &str,
+    _server: &str,
     walker: &mut Walker,
     table: &Table,
 ) -> Result<Option<Chunk>, Error> {
@@ -208,35 +210,14 @@ pub fn next_chunk(
             chunker::Action::Chunk(chunk) => return Ok(Some(chunk)),
             chunker::Action::Done => return Ok(None),
             chunker::Action::Query(q) => {
-                let key_types: Vec<ColumnType> = walker
-                    .key()
-                    .map(|k| k.columns.iter().map(|c| c.column_type.clone()).collect())
-                    .unwrap_or_default();
-                let params = Params::Positional(q.binds.iter().map(to_mysql).collect());
-                let rows: Vec<mysql::Row> = conn
-                    .exec(&q.sql, params)
-                    .map_err(|e| server_err(at.clone(), server, e))?;
-                let int = ColumnType::Integer {
-                    bytes: 8,
-                    unsigned: false,
-                };
-                let rows = rows
-                    .into_iter()
-                    .map(|r| {
-                        r.unwrap_raw()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, v)| {
-                                from_mysql(v.unwrap_or(mysql::Value::NULL), key_types.get(i).unwrap_or(&int))
-                            })
-                            .collect()
-                    })
-                    .collect();
-                walker.on_rows(rows).map_err(|e| Error::Table {
+                let table_err = |e: chunker::Error| Error::Table {
                     at: at.clone(),
-                    reason: e.to_string(),
-                })?;
+                    reason: redact(&e.to_string()),
+                };
+                let rows = chunker::live::answer(conn, walker, &q).map_err(table_err)?;
+                walker.on_rows(rows).map_err(table_err)?;
             }
+            #[allow(unreachable_patterns)]
             _ => {
                 return Err(Error::Table {
                     at,

@@ -55,7 +55,11 @@ impl Default for ReplicateOptions {
 
 impl ReplicateOptions {
     fn results_sql(&self) -> String {
-        format!("{}.{}", quote_ident(&self.results.0), quote_ident(&self.results.1))
+        format!(
+            "{}.{}",
+            quote_ident(&self.results.0),
+            quote_ident(&self.results.1)
+        )
     }
 }
 
@@ -167,7 +171,10 @@ pub fn replicate_table(
         }
         let started = Instant::now();
         primary
-            .exec_drop(plan.replicate_sql(&results, &scope), Params::Positional(binds))
+            .exec_drop(
+                plan.replicate_sql(&results, &scope),
+                Params::Positional(binds),
+            )
             .map_err(|e| err(&at, e))?;
         let elapsed = started.elapsed();
         let key_binds = (&table.schema, &table.name, chunk.number);

@@ -1,0 +1,275 @@
+//! `table-checksum`: find the chunks whose rows differ between two servers.
+//!
+//! ```text
+//! table-checksum --source URL --target URL [--databases a,b | --tables db.t,...]
+//!                [--algorithm strong|pt] [--chunk-size N | --chunk-time SECONDS] [--json]
+//!                [--engine server|client] [--checkpoint FILE] [--sleep SECONDS]
+//!                [--max-lag SECONDS] [--max-threads-running N] [--pause-file FILE]
+//!                [--rechecks N] [--recheck-wait SECONDS] [--index NAME]
+//! ```
+//!
+//! URLs as the `mysql` crate takes them (`mysql://user:pass@127.0.0.1:3306`); passwords are
+//! never printed. Exit status: 0 no difference, 1 differences, 2 error.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use checksum::live::{CompareOptions, Comparer, Progress, TableResult, Throttle};
+use checksum::{redact, Checkpoint, ChunkDiff};
+use chunker::ChunkSize;
+use mysql::prelude::Queryable;
+
+const USAGE: &str = "usage: table-checksum --source URL --target URL \
+[--databases a,b | --tables db.t,...] [--algorithm strong|pt] \
+[--chunk-size N | --chunk-time SECONDS] [--json] [--engine server|client] \
+[--checkpoint FILE] [--sleep SECONDS] [--max-lag SECONDS] [--max-threads-running N] \
+[--pause-file FILE] [--rechecks N] [--recheck-wait SECONDS] [--index NAME]";
+
+#[derive(Debug, Default)]
+struct Args {
+    source: String,
+    target: String,
+    databases: Vec<String>,
+    tables: Vec<(String, String)>,
+    json: bool,
+    opts: CompareOptions,
+}
+
+fn seconds(flag: &str, v: &str) -> Result<Duration, String> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("{flag}: {v:?} is not a number of seconds"))
+}
+
+fn number(flag: &str, v: &str) -> Result<u64, String> {
+    v.parse()
+        .map_err(|_| format!("{flag}: {v:?} is not a whole number"))
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut a = Args::default();
+    a.opts.throttle = Throttle {
+        max_lag: None,
+        ..Throttle::default()
+    };
+    while let Some(flag) = it.next() {
+        if flag == "--json" {
+            a.json = true;
+            continue;
+        }
+        if flag == "--help" || flag == "-h" {
+            return Err(USAGE.to_string());
+        }
+        let v = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--source" => a.source = v,
+            "--target" => a.target = v,
+            "--databases" => a.databases = v.split(',').map(str::to_string).collect(),
+            "--tables" => {
+                for t in v.split(',') {
+                    let (db, name) = t
+                        .split_once('.')
+                        .ok_or_else(|| format!("--tables: {t:?} is not db.table"))?;
+                    a.tables.push((db.to_string(), name.to_string()));
+                }
+            }
+            "--algorithm" => a.opts.algorithm = v.parse()?,
+            "--engine" => a.opts.engine = v.parse()?,
+            "--chunk-size" => a.opts.chunk_size = ChunkSize::Rows(number(&flag, &v)?),
+            "--chunk-time" => {
+                a.opts.chunk_size = ChunkSize::TargetTime {
+                    target: seconds(&flag, &v)?,
+                    initial: 1000,
+                    min: 1,
+                    max: 1_000_000,
+                }
+            }
+            "--checkpoint" => a.opts.checkpoint = Some(PathBuf::from(v)),
+            "--sleep" => a.opts.sleep = seconds(&flag, &v)?,
+            "--max-lag" => a.opts.throttle.max_lag = Some(seconds(&flag, &v)?),
+            "--max-threads-running" => {
+                a.opts.throttle.max_threads_running = Some(number(&flag, &v)?)
+            }
+            "--pause-file" => a.opts.throttle.pause_file = Some(PathBuf::from(v)),
+            "--rechecks" => a.opts.rechecks = u32::try_from(number(&flag, &v)?).unwrap_or(u32::MAX),
+            "--recheck-wait" => a.opts.recheck_wait = seconds(&flag, &v)?,
+            "--index" => a.opts.index = Some(v),
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    if a.source.is_empty() || a.target.is_empty() {
+        return Err(format!("--source and --target are required\n{USAGE}"));
+    }
+    if !a.databases.is_empty() && !a.tables.is_empty() {
+        return Err("give --databases or --tables, not both".to_string());
+    }
+    Ok(a)
+}
+
+/// The base tables to compare, in name order.
+fn list_tables(conn: &mut mysql::Conn, args: &Args) -> Result<Vec<(String, String)>, mysql::Error> {
+    if !args.tables.is_empty() {
+        return Ok(args.tables.clone());
+    }
+    let rows: Vec<(String, String)> = conn.query(
+        "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES \
+         WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN \
+         ('mysql', 'information_schema', 'performance_schema', 'sys', 'percona') \
+         ORDER BY TABLE_SCHEMA, TABLE_NAME",
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter(|(db, _)| args.databases.is_empty() || args.databases.contains(db))
+        .collect())
+}
+
+fn json_line(d: &ChunkDiff) -> serde_json::Value {
+    serde_json::json!({
+        "db": d.db,
+        "table": d.table,
+        "chunk": d.chunk,
+        "index": d.index,
+        "lower": d.lower,
+        "upper": d.upper,
+        "source_count": d.source.rows,
+        "target_count": d.target.rows,
+        "source_checksum": d.source.crc,
+        "target_checksum": d.target.crc,
+    })
+}
+
+fn print_human(out: &mut impl Write, results: &[TableResult]) -> std::io::Result<()> {
+    let diffs: Vec<(&TableResult, &ChunkDiff)> = results
+        .iter()
+        .flat_map(|r| r.differences.iter().map(move |d| (r, d)))
+        .collect();
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    let w_db = diffs
+        .iter()
+        .map(|(_, d)| d.db.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let w_tbl = diffs
+        .iter()
+        .map(|(_, d)| d.table.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "{:w_db$} {:w_tbl$} {:>6} {:<12} {:>9} {:>8} BOUNDARIES",
+        "DB", "TABLE", "CHUNK", "INDEX", "CNT_DIFF", "CRC_DIFF"
+    )?;
+    for (r, d) in diffs {
+        let cols: Vec<&str> = r.key_columns.iter().map(String::as_str).collect();
+        writeln!(
+            out,
+            "{:w_db$} {:w_tbl$} {:>6} {:<12} {:>9} {:>8} {}",
+            d.db,
+            d.table,
+            d.chunk,
+            d.index.as_deref().unwrap_or("-"),
+            d.count_diff(),
+            u8::from(d.crc_differs()),
+            d.range_text(&cols)
+        )?;
+    }
+    Ok(())
+}
+
+fn run(args: Args) -> Result<bool, String> {
+    let fail = |e: &dyn std::fmt::Display| redact(&e.to_string());
+    let mut cmp = Comparer::connect(&args.source, &args.target).map_err(|e| fail(&e))?;
+    let tables = list_tables(cmp.walk_conn(), &args).map_err(|e| fail(&e))?;
+    let mut checkpoint = match &args.opts.checkpoint {
+        Some(path) => Checkpoint::load(path)
+            .map_err(|e| fail(&e))?
+            .filter(|c| c.algorithm == args.opts.algorithm)
+            .unwrap_or_else(|| Checkpoint::new(args.opts.algorithm)),
+        None => Checkpoint::new(args.opts.algorithm),
+    };
+    let bar = !args.json && std::io::stderr().is_terminal();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut results = Vec::new();
+    for (db, name) in &tables {
+        let table = chunker::live::load_table(cmp.walk_conn(), db, name).map_err(|e| fail(&e))?;
+        let mut chunks = 0u64;
+        let mut on_progress = |p: Progress<'_>| {
+            if let (true, Progress::Chunk { chunk, .. }) = (bar, &p) {
+                chunks += 1;
+                eprint!("\r{db}.{name}: chunk {} ({chunks} done)   ", chunk.number);
+            }
+        };
+        let result = cmp
+            .compare_table(&table, &args.opts, &mut checkpoint, &mut on_progress)
+            .map_err(|e| fail(&e))?;
+        if bar {
+            eprint!("\r\x1b[K");
+        }
+        if args.json {
+            for d in &result.differences {
+                writeln!(out, "{}", json_line(d)).map_err(|e| fail(&e))?;
+            }
+        }
+        results.push(result);
+    }
+    let chunks: u64 = results.iter().map(|r| r.chunks).sum();
+    let differing: usize = results.iter().map(|r| r.differences.len()).sum();
+    let differing_tables = results.iter().filter(|r| !r.differences.is_empty()).count();
+    let in_flight: u64 = results.iter().map(|r| r.in_flight).sum();
+    if args.json {
+        let summary = serde_json::json!({ "summary": {
+            "tables": results.len(),
+            "chunks": chunks,
+            "differing_chunks": differing,
+            "differing_tables": differing_tables,
+            "in_flight_rechecked": in_flight,
+            "algorithm": args.opts.algorithm.name(),
+        }});
+        writeln!(out, "{summary}").map_err(|e| fail(&e))?;
+    } else {
+        print_human(&mut out, &results).map_err(|e| fail(&e))?;
+        writeln!(
+            out,
+            "{} tables, {chunks} chunks ({} algorithm): {differing} differing chunks in \
+             {differing_tables} tables{}",
+            results.len(),
+            args.opts.algorithm,
+            if in_flight > 0 {
+                format!(", {in_flight} chunks agreed on a recheck (writes in flight)")
+            } else {
+                String::new()
+            }
+        )
+        .map_err(|e| fail(&e))?;
+    }
+    Ok(differing > 0)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("table-checksum: {}", redact(&msg));
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(msg) => {
+            eprintln!("table-checksum: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
