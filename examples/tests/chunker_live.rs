@@ -116,6 +116,15 @@ fn walk_and_check(
         chunks.len()
     );
     check_partition(conn, &table, &chunks, name)?;
+    // A run resumed after any chunk cuts the same remaining chunks.
+    let mid = &chunks[chunks.len() / 2];
+    let mut resumed = Walker::resume_after(&table, &choice, size, mid)?;
+    let rest = collect_chunks(conn, &mut resumed)?;
+    assert_eq!(
+        rest.as_slice(),
+        &chunks[chunks.len() / 2 + 1..],
+        "{name}: resume"
+    );
     conn.exec_batch(extra, extra_rows)?;
     check_partition(
         conn,
@@ -271,6 +280,33 @@ fn walks_partition_real_tables_under_hostile_sql_modes() -> TestResult {
         })
         .count();
     assert!(oversized >= 2, "runs of NULL, 'a'/'A' and 'b': {chunks:#?}");
+
+    // Composite nullable key: NULLs in either part (the IS NULL branches of the predicates).
+    conn.query_drop(
+        "CREATE TABLE test.t_null (a INT NULL, b VARCHAR(5) NULL, rid INT NOT NULL, \
+         KEY k_ab (a, b))",
+    )?;
+    let mut rows: Vec<(Option<i64>, Option<String>, i64)> = Vec::new();
+    for i in 0..300i64 {
+        let a = (i % 7 != 0).then_some((rng.next() % 12) as i64);
+        let b = (i % 5 != 0).then(|| format!("{}", rng.next() % 9));
+        rows.push((a, b, i));
+    }
+    conn.exec_batch("INSERT INTO test.t_null VALUES (?, ?, ?)", rows)?;
+    walk_and_check(
+        &mut conn,
+        "t_null",
+        None,
+        ChunkSize::Rows(8),
+        "INSERT INTO test.t_null VALUES (?, ?, ?)",
+        vec![
+            vec![mysql::Value::NULL, mysql::Value::NULL, 60_001.into()],
+            vec![mysql::Value::NULL, "zz".into(), 60_002.into()],
+            vec![3.into(), mysql::Value::NULL, 60_003.into()],
+            vec![(-5).into(), "0".into(), 60_004.into()],
+            vec![99.into(), mysql::Value::NULL, 60_005.into()],
+        ],
+    )?;
 
     // BINARY(4) keys with NUL, quote, backslash and 0xff bytes.
     conn.query_drop("CREATE TABLE test.t_bin (k BINARY(4) PRIMARY KEY, rid INT NOT NULL)")?;
