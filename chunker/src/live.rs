@@ -288,7 +288,12 @@ pub fn answer<C: Queryable>(
                 Some(c) => &c.column_type,
                 None => &flag,
             };
-            values.push(from_mysql(v, ty)?);
+            let value = from_mysql(v, ty).map_err(|e| Error::BadAnswer {
+                table: table.clone(),
+                chunk: walker.next_number(),
+                reason: e.to_string(),
+            })?;
+            values.push(value);
         }
         out.push(values);
     }
