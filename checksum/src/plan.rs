@@ -68,8 +68,13 @@ pub(crate) fn strong_column(col: &Column, dialect: Dialect) -> ColPlan {
         ColumnType::Timestamp { fsp } => (format!("UNIX_TIMESTAMP({q})"), Enc::Epoch(*fsp)),
         ColumnType::Time { fsp } => (q, Enc::Time(*fsp)),
         ColumnType::Year => (q, Enc::Year),
-        // Character data (and anything else) by its bytes in the column's own charset.
-        _ => (format!("CAST({q} AS BINARY)"), Enc::Raw),
+        ColumnType::Text { .. }
+        | ColumnType::Enum { .. }
+        | ColumnType::Set { .. }
+        | ColumnType::Json => (format!("CAST({q} AS BINARY)"), Enc::Raw),
+        // Other types (INET6, UUID, spatial, ...) by the bytes the protocol sends for them,
+        // which is what the server's string conversion of the column gives.
+        _ => (q, Enc::Raw),
     };
     ColPlan {
         name: col.name.clone(),
