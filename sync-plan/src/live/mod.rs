@@ -11,8 +11,11 @@
 //! row, plus one row per checksum and split query. Tables without a usable unique key are
 //! checksummed whole and, if different, compared as multisets of all their rows.
 //!
-//! **Sessions.** Every connection this module reads with is set to `time_zone = '+00:00'`
-//! ([`prepare_session`]), so `TIMESTAMP` values are read and written as UTC text.
+//! **Sessions.** Every connection this module reads with is set to `time_zone = '+00:00'`, so
+//! `TIMESTAMP` values are read and written as UTC text, and to `character_set_results = NULL`,
+//! so character values arrive as the bytes stored, in the column's own charset (which is what
+//! the literals' charset introducers say) rather than converted to the connection's charset
+//! ([`prepare_session`]).
 //!
 //! **Execute.** [`execute`] runs a plan's statements in transactions of at most `batch`
 //! statements on the connection it is given (the target, or the source for
@@ -106,10 +109,10 @@ fn server<'t>(table: &'t Table, side: &'static str) -> impl Fn(mysql::Error) -> 
     }
 }
 
-/// Sets the session time zone every read and write of this crate assumes.
+/// Sets the session time zone and result charset every read and write of this crate assumes.
 pub fn prepare_session(conn: &mut Conn, side: &'static str) -> Result<(), Error> {
     conn.query_drop(format!(
-        "SET SESSION time_zone = '{}'",
+        "SET SESSION time_zone = '{}', character_set_results = NULL",
         crate::SESSION_TIME_ZONE
     ))
     .map_err(|e| Error::Server {

@@ -1,0 +1,471 @@
+//! `table-sync` (and so `sync-plan`) against real MariaDB 10.11 servers.
+//!
+//! Random drift across every column type, with integer, composite, case-insensitive VARCHAR and
+//! binary keys and a keyless table holding duplicate rows, is repaired by `--execute` and by
+//! piping `--print` into the `mariadb` client; the result is checked by comparing every row's
+//! exact binary-protocol values (independent of this project's checksums). The same drift is
+//! given to pt-table-sync 3.2.1, and the rows it fails to repair are recorded. The wrong-side and
+//! replica-write safeguards and `--sync-to-master` are checked on a primary/replica pair.
+
+mod sync_live {
+    pub mod data;
+}
+
+use std::error::Error;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use examples::harness::{self, Pair, Server, ServerOptions};
+use mysql::prelude::Queryable;
+use mysql::Conn;
+use sync_live::data::{
+    columns_left_different, dump, dump_difference, payload_value, DumpRow, Rng, PAYLOAD,
+    PAYLOAD_DDL,
+};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+/// The key shapes: name, key column DDL, key clause.
+const SHAPES: &[(&str, &str, &str)] = &[
+    ("k_int", "id INT NOT NULL", "PRIMARY KEY (id)"),
+    (
+        "k_comp",
+        "a INT NOT NULL, s VARCHAR(12) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL",
+        "PRIMARY KEY (a, s)",
+    ),
+    (
+        "k_ci",
+        "k VARCHAR(16) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL",
+        "PRIMARY KEY (k)",
+    ),
+    ("k_bin", "k VARBINARY(16) NOT NULL", "PRIMARY KEY (k)"),
+    ("k_none", "", ""),
+];
+
+/// Key literals for row `i` of a shape; `variant` gives a collation-equal spelling.
+fn key_lits(shape: &str, i: u64, variant: bool) -> Vec<String> {
+    let word = |base: &str| {
+        let w = if variant {
+            base.to_uppercase().replace('é', "É") + "  "
+        } else {
+            base.to_string()
+        };
+        format!(
+            "_utf8mb4 X'{}'",
+            w.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+        )
+    };
+    match shape {
+        "k_int" => vec![i.to_string()],
+        "k_comp" => vec![(i / 3).to_string(), word(&format!("s{}é", i % 3))],
+        "k_ci" => vec![word(&format!("key{i}é"))],
+        "k_bin" => {
+            let mut b = (i as u16).to_be_bytes().to_vec();
+            b.extend_from_slice(if i % 2 == 0 { &[0x00, 0x20][..] } else { b"a" });
+            vec![format!(
+                "X'{}'",
+                b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn payload(rng: &mut Rng, small: bool) -> Vec<String> {
+    PAYLOAD
+        .iter()
+        .map(|c| payload_value(rng, c, small))
+        .collect()
+}
+
+/// Creates the five tables in `db` on both servers: the source's rows, and the target's as a
+/// random drift of them.
+fn seed(source: &mut Conn, target: &mut Conn, db: &str, seed: u64, rows: u64) -> TestResult {
+    let mut rng = Rng(seed);
+    for conn in [&mut *source, &mut *target] {
+        conn.query_drop("SET SESSION time_zone = '+00:00'")?;
+        conn.query_drop(format!("DROP DATABASE IF EXISTS `{db}`"))?;
+        conn.query_drop(format!("CREATE DATABASE `{db}`"))?;
+    }
+    for (name, key_ddl, key_clause) in SHAPES {
+        let cols = [*key_ddl, PAYLOAD_DDL, *key_clause]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let ddl = format!("CREATE TABLE `{db}`.`{name}` ({cols}) ENGINE=InnoDB");
+        source.query_drop(&ddl)?;
+        target.query_drop(&ddl)?;
+        let keyless = key_ddl.is_empty();
+        let (mut src_rows, mut tgt_rows) = (Vec::new(), Vec::new());
+        if keyless {
+            // A small domain of distinct rows, each present 1-3 times; the target's counts drift.
+            let domain: Vec<Vec<String>> = (0..6).map(|_| payload(&mut rng, true)).collect();
+            for r in &domain {
+                for _ in 0..1 + rng.below(3) {
+                    src_rows.push(r.clone());
+                }
+                for _ in 0..rng.below(4) {
+                    tgt_rows.push(r.clone());
+                }
+            }
+            tgt_rows.push(payload(&mut rng, true));
+        } else {
+            for i in 0..rows {
+                let row: Vec<String> = key_lits(name, i, false)
+                    .into_iter()
+                    .chain(payload(&mut rng, false))
+                    .collect();
+                src_rows.push(row.clone());
+                match rng.below(100) {
+                    0..=7 => continue,
+                    8..=19 => {
+                        let mut changed = row.clone();
+                        let k = key_lits(name, i, false).len();
+                        for _ in 0..1 + rng.below(3) {
+                            let c = rng.below(PAYLOAD.len() as u64) as usize;
+                            changed[k + c] = payload_value(&mut rng, PAYLOAD[c], false);
+                        }
+                        tgt_rows.push(changed);
+                    }
+                    20..=24 if name != &"k_int" && name != &"k_bin" => {
+                        let mut v: Vec<String> = key_lits(name, i, true);
+                        v.extend(row[v.len()..].iter().cloned());
+                        tgt_rows.push(v);
+                    }
+                    _ => tgt_rows.push(row),
+                }
+            }
+            for i in rows..rows + 6 {
+                tgt_rows.push(
+                    key_lits(name, i, false)
+                        .into_iter()
+                        .chain(payload(&mut rng, false))
+                        .collect(),
+                );
+            }
+        }
+        for (conn, rows) in [(&mut *source, &src_rows), (&mut *target, &tgt_rows)] {
+            for chunk in rows.chunks(50) {
+                let values: Vec<String> = chunk
+                    .iter()
+                    .map(|r| format!("({})", r.join(", ")))
+                    .collect();
+                conn.query_drop(format!(
+                    "INSERT INTO `{db}`.`{name}` VALUES {}",
+                    values.join(", ")
+                ))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One table left different: its name, column names, and the rows only each side has.
+type Left = (String, Vec<String>, Vec<DumpRow>, Vec<DumpRow>);
+
+/// Tables whose rows differ between the two servers, with the differing rows of each side.
+fn differing(source: &mut Conn, target: &mut Conn, db: &str) -> Result<Vec<Left>, Box<dyn Error>> {
+    let mut out = Vec::new();
+    for (name, _, _) in SHAPES {
+        let ((names, s), (_, t)) = (dump(source, db, name)?, dump(target, db, name)?);
+        let (only_s, only_t) = dump_difference(&s, &t);
+        if !only_s.is_empty() || !only_t.is_empty() {
+            out.push((name.to_string(), names, only_s, only_t));
+        }
+    }
+    Ok(out)
+}
+
+fn table_sync(args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_table-sync"))
+        .args(args)
+        .output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?,
+    ))
+}
+
+/// Pipes `script` into the `mariadb` client connected to `server`; with `force`, the client goes
+/// on after a failing statement and its error messages are returned.
+fn client(server: &Server, script: &str, force: bool) -> Result<String, Box<dyn Error>> {
+    let mut args = vec!["-h127.0.0.1".to_string(), "-uroot".to_string()];
+    args.push(format!("-P{}", server.port()));
+    if force {
+        args.push("--force".to_string());
+    }
+    let mut child = Command::new("mariadb")
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let script = script.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
+    let out = child.wait_with_output()?;
+    let written = writer.join().map_err(|_| "writer panicked")?;
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    if !force && (!out.status.success() || written.is_err()) {
+        return Err(format!("mariadb client failed: {stderr}").into());
+    }
+    Ok(stderr)
+}
+
+fn servers() -> Result<Option<(Server, Server)>, Box<dyn Error>> {
+    if harness::mariadbd_path().is_err() {
+        examples::skip("mariadbd is not installed");
+        return Ok(None);
+    }
+    let opts = |id| ServerOptions {
+        server_id: id,
+        log_bin: false,
+        ..ServerOptions::default()
+    };
+    let other = std::thread::spawn(move || Server::start(opts(2)));
+    let source = Server::start(opts(1))?;
+    let target = other.join().map_err(|_| "server start panicked")??;
+    Ok(Some((source, target)))
+}
+
+#[test]
+fn execute_and_print_repair_every_type_and_key() -> TestResult {
+    let Some((source, target)) = servers()? else {
+        return Ok(());
+    };
+    let (mut s, mut t) = (source.conn()?, target.conn()?);
+    let (su, tu) = (source.url(), target.url());
+
+    // --execute, then verify independently, then re-run: nothing left to do.
+    seed(&mut s, &mut t, "ex", 0x5eed_0001, 150)?;
+    assert!(
+        !differing(&mut s, &mut t, "ex")?.is_empty(),
+        "the drift must differ"
+    );
+    let (code, _, err) = table_sync(&[
+        "--source",
+        &su,
+        "--target",
+        &tu,
+        "--databases",
+        "ex",
+        "--execute",
+    ])?;
+    assert_eq!(code, 0, "{err}");
+    let left = differing(&mut s, &mut t, "ex")?;
+    assert!(left.is_empty(), "after --execute: {left:#?}");
+    let (code, out, err) = table_sync(&[
+        "--source",
+        &su,
+        "--target",
+        &tu,
+        "--databases",
+        "ex",
+        "--print",
+    ])?;
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("INSERT") && !out.contains("DELETE") && !out.contains("UPDATE"));
+
+    // --print piped into the client.
+    seed(&mut s, &mut t, "pr", 0x5eed_0002, 150)?;
+    let (code, script, err) = table_sync(&[
+        "--source",
+        &su,
+        "--target",
+        &tu,
+        "--databases",
+        "pr",
+        "--print",
+    ])?;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        !script.contains("root@"),
+        "the script names sides by label only"
+    );
+    client(&target, &script, false)?;
+    let left = differing(&mut s, &mut t, "pr")?;
+    assert!(left.is_empty(), "after piping --print: {left:#?}");
+
+    // --json: the same plan as data.
+    seed(&mut s, &mut t, "js", 0x5eed_0003, 40)?;
+    let (code, json, err) = table_sync(&[
+        "--source",
+        &su,
+        "--target",
+        &tu,
+        "--databases",
+        "js",
+        "--print",
+        "--json",
+    ])?;
+    assert_eq!(code, 1, "{err}");
+    let plan = sync_plan::Plan::from_json(&json)?;
+    assert_eq!(plan.tables.len(), SHAPES.len());
+    Ok(())
+}
+
+/// The same drift, repaired by pt-table-sync 3.2.1 (`--execute`, its own connections; and
+/// `--print` piped into the client, as a DBA would): records which rows and columns it leaves
+/// different, to `PT_SYNC_REPORT` if set.
+#[test]
+fn pt_table_sync_on_the_same_drift_leaves_rows_unrepaired() -> TestResult {
+    if Command::new("pt-table-sync")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        examples::skip("pt-table-sync is not installed");
+        return Ok(());
+    }
+    let Some((source, target)) = servers()? else {
+        return Ok(());
+    };
+    let (mut s, mut t) = (source.conn()?, target.conn()?);
+    let dsn = |srv: &Server| format!("h=127.0.0.1,P={},u=root", srv.port());
+    let mut report = String::new();
+    for mode in ["--execute", "--print"] {
+        let db = if mode == "--execute" {
+            "pt_ex"
+        } else {
+            "pt_pr"
+        };
+        seed(&mut s, &mut t, db, 0x5eed_0001, 150)?;
+        let out = Command::new("pt-table-sync")
+            .args([mode, "--databases", db, &dsn(&source), &dsn(&target)])
+            .output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        report.push_str(&format!(
+            "pt-table-sync {mode}: exit {:?}, {} lines out; stderr: {}\n",
+            out.status.code(),
+            stdout.lines().count(),
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+        if mode == "--print" {
+            let errors = client(&target, &stdout, true)?;
+            let mut kinds: Vec<String> = errors
+                .lines()
+                .filter(|l| l.starts_with("ERROR"))
+                .map(|l| {
+                    l.split(" at line")
+                        .next()
+                        .unwrap_or(l)
+                        .chars()
+                        .take(90)
+                        .collect()
+                })
+                .collect();
+            kinds.sort();
+            kinds.dedup();
+            report.push_str(&format!("  client errors on its statements: {kinds:#?}\n"));
+        }
+        for (table, names, only_s, only_t) in differing(&mut s, &mut t, db)? {
+            let key_len = SHAPES
+                .iter()
+                .find(|sh| sh.0 == table)
+                .map_or(0, |sh| key_lits(sh.0, 0, false).len());
+            let cols = columns_left_different(&names, key_len, &only_s, &only_t);
+            report.push_str(&format!(
+                "  {db}.{table}: {} source rows, {} target rows still differ; by column: {cols:?}\n",
+                only_s.len(),
+                only_t.len()
+            ));
+        }
+    }
+    eprintln!("{report}");
+    if let Some(path) = std::env::var_os("PT_SYNC_REPORT") {
+        std::fs::write(path, &report)?;
+    }
+    // table-sync repairs the same drift completely (first test, same seed); pt-table-sync does
+    // not: at the least its 6-significant-digit FLOAT values diverge (field notes).
+    assert!(
+        report.contains("\"f\""),
+        "expected FLOAT rows left different:\n{report}"
+    );
+    Ok(())
+}
+
+#[test]
+fn safeguards_refuse_the_wrong_side_and_replica_writes() -> TestResult {
+    if harness::mariadbd_path().is_err() {
+        examples::skip("mariadbd is not installed");
+        return Ok(());
+    }
+    let pair = Pair::start()?;
+    pair.primary.exec(
+        "CREATE DATABASE app; CREATE TABLE app.acct (id INT PRIMARY KEY, f FLOAT, note VARCHAR(10)); \
+         INSERT INTO app.acct VALUES (1, 773.7831, 'a'), (2, 0.1, 'b'), (3, 3, 'c')",
+    )?;
+    pair.wait_replica_caught_up(Duration::from_secs(60))?;
+    // Drift on the replica only (as after a crash): a lost row, a changed FLOAT, an extra row.
+    pair.replica.exec(
+        "SET SESSION sql_log_bin = 0; DELETE FROM app.acct WHERE id = 1; \
+         UPDATE app.acct SET f = 0.1000001 WHERE id = 2; INSERT INTO app.acct VALUES (9, 9, 'x')",
+    )?;
+    let (p, r) = (pair.primary.url(), pair.replica.url());
+
+    // Swapped sides: the "target" is the primary of the "source". Refused, even for --print.
+    let (code, out, err) = table_sync(&[
+        "--source",
+        &r,
+        "--target",
+        &p,
+        "--databases",
+        "app",
+        "--print",
+    ])?;
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("wrong side"), "{err}");
+    // Writing directly on a replica: refused unless allowed.
+    let (code, _, err) = table_sync(&[
+        "--source",
+        &p,
+        "--target",
+        &r,
+        "--databases",
+        "app",
+        "--execute",
+    ])?;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a replica"), "{err}");
+    // Through the primary: REPLACE of the primary's own rows, DELETE of the replica-only row.
+    let args = [
+        "--source",
+        &p,
+        "--target",
+        &r,
+        "--databases",
+        "app",
+        "--sync-to-master",
+    ];
+    let (code, script, err) = table_sync(&[&args[..], &["--print"]].concat())?;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        script.contains("SET SESSION binlog_format = 'STATEMENT'"),
+        "{script}"
+    );
+    assert!(script.contains("REPLACE INTO `app`.`acct`"), "{script}");
+    assert!(
+        script.contains("DELETE FROM `app`.`acct` WHERE `id` = 9 LIMIT 1"),
+        "{script}"
+    );
+    assert!(!script.contains("UPDATE"), "{script}");
+    let before = dump(&mut pair.primary.conn()?, "app", "acct")?.1;
+    let (code, _, err) = table_sync(&[&args[..], &["--execute"]].concat())?;
+    assert_eq!(code, 0, "{err}");
+    let after = dump(&mut pair.primary.conn()?, "app", "acct")?.1;
+    assert_eq!(before, after, "the primary's rows are unchanged");
+    assert_eq!(
+        dump(&mut pair.replica.conn()?, "app", "acct")?.1,
+        after,
+        "the replica converged"
+    );
+    Ok(())
+}
