@@ -41,6 +41,8 @@ pub(crate) fn union_into(a: &[Interval], b: &[Interval], out: &mut Vec<Interval>
 
 /// `a − b` appended to `out`.
 pub(crate) fn difference_into(a: &[Interval], b: &[Interval], out: &mut Vec<Interval>) {
+    // The usual result size; splits beyond it grow the vector as needed.
+    out.reserve(a.len());
     let mut j = 0;
     for &x in a {
         // Intervals of b wholly before x are also before every later interval of a.
@@ -70,6 +72,7 @@ pub(crate) fn difference_into(a: &[Interval], b: &[Interval], out: &mut Vec<Inte
 
 /// `a ∩ b` appended to `out`.
 pub(crate) fn intersection_into(a: &[Interval], b: &[Interval], out: &mut Vec<Interval>) {
+    out.reserve(a.len().min(b.len()));
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         let start = a[i].start.max(b[j].start);
@@ -77,11 +80,11 @@ pub(crate) fn intersection_into(a: &[Interval], b: &[Interval], out: &mut Vec<In
         if start < end {
             out.push(Interval { start, end });
         }
-        if a[i].end < b[j].end {
-            i += 1;
-        } else {
-            j += 1;
-        }
+        // Advance whichever ends first, both when they end together (canonical inputs: neither
+        // can then reach the other's next interval). Branch-free, as the order is data-driven.
+        let (ea, eb) = (a[i].end, b[j].end);
+        i += usize::from(ea <= eb);
+        j += usize::from(eb <= ea);
     }
 }
 
