@@ -1,0 +1,216 @@
+//! `binlog-parse` against logs written by a real MariaDB 10.11: a clean rotation, a clean
+//! shutdown, a SIGKILL, a SIGKILL plus a torn last event, a replica's relay log, and the 1236
+//! "impossible position" scenario end to end (the real replica stops with errno 1236; the
+//! diagnosis names the restart point, and the replica resumes from it).
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use binlog_parse::diagnose::diagnose_path;
+use binlog_parse::{FileStatus, Framer, LogSet, Verdict};
+use examples::harness::{self, Pair, ReplicationMode, Server, ServerOptions};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn last_binlog(server: &Server) -> Result<PathBuf, Box<dyn Error>> {
+    Ok(server
+        .binlog_files()?
+        .last()
+        .cloned()
+        .ok_or("no binary log")?)
+}
+
+fn no_server() -> bool {
+    if harness::mariadbd_path().is_err() {
+        examples::skip("mariadbd is not installed");
+        return true;
+    }
+    false
+}
+
+/// Cuts a file in the middle of its last event; returns (that event's start, cut length).
+fn tear_last_event(path: &Path) -> Result<(u64, u64), Box<dyn Error>> {
+    let bytes = std::fs::read(path)?;
+    let (start, size) = Framer::new(&bytes)
+        .map_while(Result::ok)
+        .last()
+        .map(|e| (e.offset().get(), e.raw().len() as u64))
+        .ok_or("no events")?;
+    let cut = start + size / 2;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)?
+        .set_len(cut)?;
+    Ok((start, cut))
+}
+
+#[test]
+fn rotation_shutdown_crash_and_tear_on_one_server() -> TestResult {
+    if no_server() {
+        return Ok(());
+    }
+    let mut server = Server::start(ServerOptions::default())?;
+    server.exec("CREATE TABLE test.t (id INT PRIMARY KEY, v VARCHAR(20))")?;
+    for i in 0..5 {
+        server.exec(&format!("INSERT INTO test.t VALUES ({i}, 'before flush')"))?;
+    }
+    server.exec("FLUSH BINARY LOGS")?;
+    let files = server.binlog_files()?;
+    let (first, second) = (&files[files.len() - 2], &files[files.len() - 1]);
+    let d = diagnose_path(first)?;
+    assert_eq!(d.status, FileStatus::Rotated, "{d:?}");
+    assert_eq!(d.rotate_to, Some((name(second), 4)));
+    assert!(!d.in_use);
+    let open = diagnose_path(second)?;
+    assert_eq!(
+        (open.status, open.in_use),
+        (FileStatus::Unclosed, true),
+        "{open:?}"
+    );
+
+    // Clean shutdown: a Stop event, the in-use flag cleared.
+    server.exec("INSERT INTO test.t VALUES (10, 'before shutdown')")?;
+    server.shutdown()?;
+    let d = diagnose_path(second)?;
+    assert_eq!((d.status, d.in_use), (FileStatus::Stopped, false), "{d:?}");
+
+    // SIGKILL: complete events, no Stop, in-use still set; the GTID position matches the server's.
+    server.restart()?;
+    for i in 20..23 {
+        server.exec(&format!(
+            "INSERT INTO test.t VALUES ({i}, 'before the crash')"
+        ))?;
+    }
+    let binlog_pos: String = server.query_one("SELECT @@gtid_binlog_pos")?;
+    let last = last_binlog(&server)?;
+    server.kill()?;
+    let d = diagnose_path(&last)?;
+    assert_eq!((d.status, d.in_use), (FileStatus::Unclosed, true), "{d:?}");
+    assert_eq!(d.transactions.complete, 3);
+    assert_eq!(d.transactions.open_at_end, None);
+    let pos = d.transactions.mariadb_position();
+    let text: Vec<String> = pos
+        .iter()
+        .map(|g| format!("{}-{}-{}", g.domain_id, g.server_id, g.seq_no))
+        .collect();
+    assert_eq!(text.join(","), binlog_pos);
+
+    // Torn: the last event (the last transaction's Xid) half written.
+    let (start, cut) = tear_last_event(&last)?;
+    let d = diagnose_path(&last)?;
+    assert_eq!(d.status, FileStatus::Torn, "{d:?}");
+    assert_eq!((d.valid_end.get(), d.torn_tail), (start, cut - start));
+    assert_eq!(d.transactions.complete, 2);
+    assert!(d.transactions.open_at_end.is_some());
+    Ok(())
+}
+
+fn wait_for_io_errno(pair: &Pair, errno: u32) -> Result<harness::ReplicaStatus, Box<dyn Error>> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let status = pair.replica_status()?;
+        if status.last_io_errno == errno {
+            return Ok(status);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the replica never reported errno {errno}: {status:?}").into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn relay_logs_and_the_1236_impossible_position_end_to_end() -> TestResult {
+    if no_server() {
+        return Ok(());
+    }
+    let mut pair = Pair::start_with(ReplicationMode::FilePosition)?;
+    pair.primary
+        .exec("CREATE TABLE test.t (id INT PRIMARY KEY, v VARCHAR(40))")?;
+    for i in 0..20 {
+        pair.primary.exec(&format!(
+            "INSERT INTO test.t VALUES ({i}, 'replicated row {i}')"
+        ))?;
+    }
+    pair.wait_replica_caught_up(PATIENCE)?;
+
+    // The replica's relay logs: relay-log layout understood, positions follow the primary's file.
+    let relay_dir = pair.replica.relay_log_dir();
+    let prefix = format!("{}.", pair.replica.relay_log_basename());
+    let mut relays: Vec<PathBuf> = std::fs::read_dir(&relay_dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            name(p).starts_with(&prefix)
+                && !name(p).ends_with(".index")
+                && !name(p).ends_with(".info")
+        })
+        .collect();
+    relays.sort();
+    assert!(!relays.is_empty());
+    let mut complete = 0;
+    for relay in &relays {
+        let d = diagnose_path(relay)?;
+        assert!(d.status.is_clean(), "{}: {d:?}", relay.display());
+        assert!(d.relay_log, "{}: {d:?}", relay.display());
+        assert_eq!(
+            d.positions.discontinuities,
+            0,
+            "{}: {:?}",
+            relay.display(),
+            d.positions
+        );
+        complete += d.transactions.complete;
+    }
+    assert!(complete >= 21, "{complete} transactions in the relay logs");
+
+    // The crash: the replica has read the primary's file to its end; the primary dies and
+    // comes back with that file cut inside its last event.
+    let status = pair.replica_status()?;
+    let (file, read_pos) = (status.master_log_file.clone(), status.read_master_log_pos);
+    let primary_file = pair.primary.binlog_dir().join(&file);
+    assert_eq!(std::fs::metadata(&primary_file)?.len(), read_pos);
+    pair.primary.kill()?;
+    tear_last_event(&primary_file)?;
+    pair.primary.restart()?;
+
+    let set = LogSet::open(&pair.primary.binlog_dir())?.diagnose()?;
+    let check = set.check_replica_position(&file, read_pos)?;
+    assert_eq!(check.verdict, Verdict::Impossible, "{check:?}");
+    let (next, pos) = check.restart.clone().ok_or("no restart point")?;
+    assert_eq!(pos, 4);
+    assert!(next > file, "restart in a later file: {next}");
+    assert!(check.beyond_valid_end > 0);
+
+    // The real replica agrees: error 1236 from the primary.
+    let stopped = wait_for_io_errno(&pair, 1236)?;
+    assert!(
+        stopped.last_io_error.contains("1236")
+            || stopped.last_io_error.to_lowercase().contains("position"),
+        "{stopped:?}"
+    );
+
+    // Following the diagnosis, replication resumes.
+    pair.replica.exec("STOP SLAVE")?;
+    pair.replica.exec(&format!(
+        "CHANGE MASTER TO MASTER_LOG_FILE='{next}', MASTER_LOG_POS={pos}"
+    ))?;
+    pair.replica.exec("START SLAVE")?;
+    pair.primary
+        .exec("INSERT INTO test.t VALUES (100, 'after the restart point')")?;
+    pair.wait_replica_caught_up(PATIENCE)?;
+    let n: u32 = pair
+        .replica
+        .query_one("SELECT COUNT(*) FROM test.t WHERE id = 100")?;
+    assert_eq!(n, 1);
+    Ok(())
+}
