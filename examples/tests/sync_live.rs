@@ -254,6 +254,8 @@ fn execute_and_print_repair_every_type_and_key() -> TestResult {
         "--databases",
         "ex",
         "--execute",
+        "--chunk-rows",
+        "40",
     ])?;
     assert_eq!(code, 0, "{err}");
     let left = differing(&mut s, &mut t, "ex")?;
@@ -280,6 +282,9 @@ fn execute_and_print_repair_every_type_and_key() -> TestResult {
         "--databases",
         "pr",
         "--print",
+        "--chunk-rows",
+        "25",
+        "--fast-checksum",
     ])?;
     assert_eq!(code, 1, "{err}");
     assert!(

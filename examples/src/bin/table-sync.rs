@@ -4,8 +4,12 @@
 //! ```text
 //! table-sync --source URL --target URL [--databases a,b | --tables db.t,...]
 //!            (--print | --execute) [--json] [--sync-to-master] [--allow-replica-write]
-//!            [--replace] [--batch N]
+//!            [--replace] [--batch N] [--chunk-rows N] [--fast-checksum]
 //! ```
+//!
+//! `--chunk-rows` sets the first-level chunk size of the drill-down (1000); `--fast-checksum`
+//! checks ranges with pt-table-checksum's CRC32/XOR instead of the default MD5 sums (faster on
+//! large tables, blind to some paired changes).
 //!
 //! `--print` writes a script for the `mariadb`/`mysql` client (or, with `--json`, the plan as
 //! JSON) to stdout; nothing is written to any server. `--execute` applies the plan on the target
@@ -23,7 +27,8 @@ use sync_plan::{check_direction, plan_table, Direction, Plan, PlanOptions, Style
 
 const USAGE: &str =
     "usage: table-sync --source URL --target URL [--databases a,b | --tables db.t,...] \
-(--print | --execute) [--json] [--sync-to-master] [--allow-replica-write] [--replace] [--batch N]";
+(--print | --execute) [--json] [--sync-to-master] [--allow-replica-write] [--replace] [--batch N] \
+[--chunk-rows N] [--fast-checksum]";
 
 #[derive(Default)]
 struct Args {
@@ -38,6 +43,7 @@ struct Args {
     allow_replica_write: bool,
     replace: bool,
     batch: usize,
+    drill: DrillOptions,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -71,6 +77,12 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--batch: {e}"))?
             }
+            "--chunk-rows" => {
+                a.drill.chunk_rows = value("--chunk-rows")?
+                    .parse()
+                    .map_err(|e| format!("--chunk-rows: {e}"))?
+            }
+            "--fast-checksum" => a.drill.algorithm = checksum::Algorithm::Pt,
             "--print" => a.print = true,
             "--execute" => a.execute = true,
             "--json" => a.json = true,
@@ -141,13 +153,13 @@ fn build_plan(
     tables: &[(String, String)],
     plan: &mut Plan,
     options: PlanOptions,
+    drill: DrillOptions,
 ) -> Result<u64, String> {
     let mut rows_read = 0;
     for (db, name) in tables {
         let table = live::load_table(src, db, name, "source").map_err(|e| e.to_string())?;
         live::load_table(tgt, db, name, "target").map_err(|e| e.to_string())?;
-        let diff = live::diff_table(src, tgt, &table, DrillOptions::default())
-            .map_err(|e| e.to_string())?;
+        let diff = live::diff_table(src, tgt, &table, drill).map_err(|e| e.to_string())?;
         rows_read += diff.stats.rows_read;
         eprintln!(
             "table-sync: {db}.{name}: {} differing rows ({} rows read, {} checksums, {} splits)",
@@ -208,7 +220,7 @@ fn run(args: &Args) -> Result<bool, String> {
     };
     let tables = list_tables(&mut src, args)?;
     let mut plan = Plan::new(&src_label, &tgt_label, direction);
-    let rows_read = build_plan(&mut src, &mut tgt, &tables, &mut plan, options)?;
+    let rows_read = build_plan(&mut src, &mut tgt, &tables, &mut plan, options, args.drill)?;
     eprintln!(
         "table-sync: {} statements planned, {rows_read} rows read",
         plan.statement_count()
@@ -238,7 +250,7 @@ fn run(args: &Args) -> Result<bool, String> {
     live::prepare_session(&mut src, "source").map_err(|e| e.to_string())?;
     live::prepare_session(&mut tgt, "target").map_err(|e| e.to_string())?;
     let mut check = Plan::new(&src_label, &tgt_label, direction);
-    build_plan(&mut src, &mut tgt, &tables, &mut check, options)?;
+    build_plan(&mut src, &mut tgt, &tables, &mut check, options, args.drill)?;
     let remaining = check.statement_count();
     eprintln!("table-sync: after the repair, {remaining} statements would still be needed");
     Ok(remaining == 0)

@@ -1,15 +1,19 @@
 //! Live servers (feature `mysql`): drill down into differing ranges, fetch the differing rows,
 //! execute a plan and re-check. Thin: every decision is made by the pure modules.
 //!
-//! **Drill-down.** A key range is checksummed on both sides with `checksum`'s chunk statement
-//! (`COUNT(*)` and the strong MD5 sum, computed by the servers; one row back per side). Equal:
-//! done. Different and small (at most [`DrillOptions::leaf_rows`] rows on either side): the full
-//! rows of the range are fetched from both sides, each with the server's `WEIGHT_STRING` of its
-//! collated key parts, and merge-joined by [`crate::diff_keyed`]. Different and large: the range is
-//! cut at the middle key of the larger side (`ORDER BY key LIMIT 1 OFFSET n/2`) and both halves
-//! are checked again. So the rows that cross the network are about `leaf_rows` per differing
-//! row, plus one row per checksum and split query. Tables without a usable unique key are
-//! checksummed whole and, if different, compared as multisets of all their rows.
+//! **Drill-down** ([`diff_table`]). The source's key is walked once to cut the table into
+//! chunks of [`DrillOptions::chunk_rows`] rows (`ORDER BY key LIMIT 1 OFFSET n`, one key back per
+//! chunk); every chunk is checksummed on both servers at once (`checksum`'s chunk statement:
+//! `COUNT(*)` and a hash sum computed by the server, one row back per chunk and side). A
+//! differing chunk is cut at the middle key of its larger side and only the lower half is
+//! checksummed again: the upper half's checksum is the parent's minus the lower's (the checksums
+//! are sums, or XORs for the pt algorithm). Once a differing range holds at most
+//! [`DrillOptions::leaf_rows`] rows on each side, its full rows are fetched from both sides,
+//! each with the server's `WEIGHT_STRING` of its collated key parts, and merge-joined by
+//! [`crate::diff_keyed`]. So the rows that cross the network are about one per chunk, plus
+//! about `3 * log2(chunk_rows / leaf_rows) + 2 * leaf_rows` per differing row. Tables without a
+//! usable unique key are checksummed whole and, if different, compared as multisets of all their
+//! rows. The data must not change during the drill-down (as for pt-table-sync without locking).
 //!
 //! **Sessions.** Every connection this module reads with is set to `time_zone = '+00:00'`, so
 //! `TIMESTAMP` values are read and written as UTC text, and to `character_set_results = NULL`,
@@ -21,6 +25,20 @@
 //! statements on the connection it is given (the target, or the source for
 //! [`Direction::ViaReplication`](crate::Direction)), after the session header; nothing is written
 //! unless it is called. Re-running the whole sync finds nothing to do once the target matches.
+
+mod drill;
+
+pub use drill::{diff_table, DrillOptions, DrillStats, TableDiff};
+
+use chunker::{ColumnType, Table, Value};
+use mysql::prelude::Queryable;
+use mysql::Conn;
+
+use crate::error::Error;
+use crate::key::{CompareKey, IdentityKey, KeyPart, Row};
+use crate::plan::Plan;
+use crate::safety::{ServerFacts, Upstream};
+use crate::sql::{ident, session_header, statement_sql};
 
 /// The table model of `schema.name` on `conn` (`chunker::live::load_table`).
 pub fn load_table(
@@ -36,7 +54,7 @@ pub fn load_table(
     })
 }
 
-fn from_mysql(
+pub(crate) fn from_mysql(
     table: &Table,
     column: &chunker::Column,
     value: mysql::Value,
@@ -47,61 +65,10 @@ fn from_mysql(
     })
 }
 
-use chunker::{ColumnType, Table, Value};
-use mysql::prelude::Queryable;
-use mysql::Conn;
-
-use crate::diff::{diff_keyed, diff_multiset, Difference};
-use crate::error::Error;
-use crate::key::{CompareKey, IdentityKey, KeyPart, Row};
-use crate::literal::literal_in;
-use crate::plan::Plan;
-use crate::safety::{ServerFacts, Upstream};
-use crate::sql::{ident, session_header, statement_sql};
-
-/// Tuning of [`diff_table`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DrillOptions {
-    /// A differing range with at most this many rows on each side is fetched row by row.
-    pub leaf_rows: u64,
-    /// The checksum algorithm of the range checks.
-    pub algorithm: checksum::Algorithm,
-}
-
-impl Default for DrillOptions {
-    fn default() -> Self {
-        DrillOptions {
-            leaf_rows: 32,
-            algorithm: checksum::Algorithm::Strong,
-        }
-    }
-}
-
-/// What a drill-down cost.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DrillStats {
-    /// Range checksum statements run (per side).
-    pub checksums: u64,
-    /// Split-point queries run.
-    pub splits: u64,
-    /// Rows received from both servers together: checksum results, split keys and fetched rows.
-    pub rows_read: u64,
-    /// Full rows fetched (both sides).
-    pub rows_fetched: u64,
-}
-
-/// The differences of one table and what finding them cost.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TableDiff {
-    /// The table model (from the source).
-    pub table: Table,
-    /// The differences.
-    pub differences: Vec<Difference>,
-    /// The cost.
-    pub stats: DrillStats,
-}
-
-fn server<'t>(table: &'t Table, side: &'static str) -> impl Fn(mysql::Error) -> Error + 't {
+pub(crate) fn server<'t>(
+    table: &'t Table,
+    side: &'static str,
+) -> impl Fn(mysql::Error) -> Error + 't {
     move |e| Error::Server {
         table: table.qualified_name(),
         side,
@@ -162,64 +129,6 @@ pub fn server_facts(
         upstreams,
     })
 }
-
-/// A key range: `lower` inclusive, `upper` exclusive, each a full key tuple or unbounded.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct Range {
-    lower: Option<Vec<Value>>,
-    upper: Option<Vec<Value>>,
-}
-
-/// `(k1, k2) >= (v1, v2)`-style bound as OR-of-ANDs (usable by the range optimizer), literals
-/// inline.
-fn bound(table: &Table, key: &IdentityKey, values: &[Value], upper: bool) -> Result<String, Error> {
-    let mut ors = Vec::new();
-    for last in 0..key.columns.len() {
-        let mut ands = Vec::new();
-        for (n, (&i, v)) in key.columns.iter().zip(values).enumerate().take(last + 1) {
-            let col = &table.columns[i];
-            let lit = literal_in(&table.qualified_name(), col, v)?;
-            let op = match (n == last, upper, last + 1 == key.columns.len()) {
-                (false, _, _) => "=",
-                (true, false, true) => ">=",
-                (true, false, false) => ">",
-                (true, true, _) => "<",
-            };
-            ands.push(format!("{} {op} {lit}", ident(&col.name)));
-        }
-        ors.push(format!("({})", ands.join(" AND ")));
-    }
-    Ok(format!("({})", ors.join(" OR ")))
-}
-
-fn predicate(table: &Table, key: &IdentityKey, range: &Range) -> Result<Option<String>, Error> {
-    let mut parts = Vec::new();
-    if let Some(l) = &range.lower {
-        parts.push(bound(table, key, l, false)?);
-    }
-    if let Some(u) = &range.upper {
-        parts.push(bound(table, key, u, true)?);
-    }
-    Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
-}
-
-fn checksum_range(
-    conn: &mut Conn,
-    side: &'static str,
-    table: &Table,
-    index: Option<&str>,
-    pred: Option<&str>,
-    algorithm: checksum::Algorithm,
-) -> Result<(u64, String), Error> {
-    let plan = checksum::RowPlan::new(table, algorithm, checksum::Dialect::MariaDb);
-    let sql = plan.chunk_sql(&checksum::Scope {
-        index,
-        predicate: pred,
-    });
-    let row: Option<(u64, String)> = conn.query_first(sql).map_err(server(table, side))?;
-    Ok(row.unwrap_or((0, String::new())))
-}
-
 /// The select list: every column, then one compare-key expression per key column.
 fn select_list(table: &Table, key: Option<&IdentityKey>) -> String {
     let mut cols: Vec<String> = table.columns.iter().map(|c| ident(&c.name)).collect();
@@ -236,7 +145,7 @@ fn select_list(table: &Table, key: Option<&IdentityKey>) -> String {
     cols.join(", ")
 }
 
-fn fetch(
+pub(crate) fn fetch(
     conn: &mut Conn,
     side: &'static str,
     table: &Table,
@@ -284,135 +193,6 @@ fn fetch(
     }
     Ok(out)
 }
-
-/// Finds the differences of `table` between `source` and `target`, moving little data (see
-/// the module docs). Both connections should have been through [`prepare_session`].
-pub fn diff_table(
-    source: &mut Conn,
-    target: &mut Conn,
-    table: &Table,
-    options: DrillOptions,
-) -> Result<TableDiff, Error> {
-    let mut stats = DrillStats::default();
-    let Some(key) = IdentityKey::choose(table) else {
-        let (s, t) = (
-            checksum_range(source, "source", table, None, None, options.algorithm)?,
-            checksum_range(target, "target", table, None, None, options.algorithm)?,
-        );
-        stats.checksums += 1;
-        stats.rows_read += 2;
-        let mut differences = Vec::new();
-        if s != t {
-            let src: Vec<Row> = fetch(source, "source", table, None, None)?
-                .into_iter()
-                .map(|(_, r)| r)
-                .collect();
-            let tgt: Vec<Row> = fetch(target, "target", table, None, None)?
-                .into_iter()
-                .map(|(_, r)| r)
-                .collect();
-            stats.rows_fetched += (src.len() + tgt.len()) as u64;
-            stats.rows_read += (src.len() + tgt.len()) as u64;
-            differences = diff_multiset(table, &src, &tgt)?;
-        }
-        return Ok(TableDiff {
-            table: table.clone(),
-            differences,
-            stats,
-        });
-    };
-    let mut differences = Vec::new();
-    let mut stack = vec![Range::default()];
-    while let Some(range) = stack.pop() {
-        let pred = predicate(table, &key, &range)?;
-        let index = Some(key.index.as_str());
-        let s = checksum_range(
-            source,
-            "source",
-            table,
-            index,
-            pred.as_deref(),
-            options.algorithm,
-        )?;
-        let t = checksum_range(
-            target,
-            "target",
-            table,
-            index,
-            pred.as_deref(),
-            options.algorithm,
-        )?;
-        stats.checksums += 1;
-        stats.rows_read += 2;
-        if s == t {
-            continue;
-        }
-        if s.0.max(t.0) <= options.leaf_rows {
-            let keyed = |rows: Vec<(Option<CompareKey>, Row)>| -> Vec<(CompareKey, Row)> {
-                rows.into_iter()
-                    .filter_map(|(k, r)| Some((k?, r)))
-                    .collect()
-            };
-            let src = keyed(fetch(source, "source", table, Some(&key), pred.as_deref())?);
-            let tgt = keyed(fetch(target, "target", table, Some(&key), pred.as_deref())?);
-            stats.rows_fetched += (src.len() + tgt.len()) as u64;
-            stats.rows_read += (src.len() + tgt.len()) as u64;
-            differences.extend(diff_keyed(table, &key, src, tgt)?);
-            continue;
-        }
-        // Cut at the middle key of the larger side.
-        let (conn, side, n) = if s.0 >= t.0 {
-            (&mut *source, "source", s.0)
-        } else {
-            (&mut *target, "target", t.0)
-        };
-        let key_cols: Vec<String> = key
-            .columns
-            .iter()
-            .map(|&i| ident(&table.columns[i].name))
-            .collect();
-        let mut sql = format!(
-            "SELECT /*sync-plan split*/ {} FROM {}.{} FORCE INDEX ({})",
-            key_cols.join(", "),
-            ident(&table.schema),
-            ident(&table.name),
-            ident(&key.index)
-        );
-        if let Some(p) = &pred {
-            sql.push_str(" WHERE ");
-            sql.push_str(p);
-        }
-        sql.push_str(&format!(
-            " ORDER BY {} LIMIT 1 OFFSET {}",
-            key_cols.join(", "),
-            n / 2
-        ));
-        let mid: Option<mysql::Row> = conn.exec_first(sql, ()).map_err(server(table, side))?;
-        stats.splits += 1;
-        stats.rows_read += 1;
-        let Some(mid) = mid else { continue };
-        let mid: Vec<Value> = key
-            .columns
-            .iter()
-            .zip(mid.unwrap())
-            .map(|(&i, v)| from_mysql(table, &table.columns[i], v))
-            .collect::<Result<_, Error>>()?;
-        stack.push(Range {
-            lower: Some(mid.clone()),
-            upper: range.upper.clone(),
-        });
-        stack.push(Range {
-            lower: range.lower,
-            upper: Some(mid),
-        });
-    }
-    Ok(TableDiff {
-        table: table.clone(),
-        differences,
-        stats,
-    })
-}
-
 /// Runs `plan` on `conn` (the target, or the source for a plan through replication): the session
 /// header, then each table's statements in transactions of at most `batch`. Returns the number
 /// of statements run. A failing statement rolls its transaction back and is reported with the
