@@ -26,7 +26,79 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
     scratch.clear();
     // `{:e}` is the shortest round-trip representation: "1.2345e-7", "5e-324".
     let _ = write!(scratch, "{:e}", x.abs());
-    lay_out(out, x < 0.0, scratch);
+    let (mut digits, mut exponent) = split_sci(scratch);
+    if digits.len() >= 15 {
+        if let Some((even, exp)) = even_tie(x.abs(), digits.len(), scratch) {
+            (digits, exponent) = (even, exp);
+        }
+    }
+    lay_out(out, x < 0.0, &digits, exponent);
+}
+
+/// When two shortest digit strings of `n` digits are equally close to `x` (its exact value
+/// ends in a 5 right after them), the server's dtoa takes the one with an even last digit;
+/// Rust's formatter may take the other. Returns the even one (digits, exponent) in that case.
+fn even_tie(x: f64, n: usize, scratch: &mut String) -> Option<(Vec<u8>, i32)> {
+    scratch.clear();
+    let _ = write!(scratch, "{:.*e}", n + 40, x);
+    let (mut exact, exponent) = split_sci_raw(scratch);
+    let tail = exact.get(n + 1..)?;
+    if exact.get(n) != Some(&b'5') || tail.iter().any(|&d| d != b'0') {
+        return None;
+    }
+    // 40 zeros after the 5: make sure the expansion really ends there (a double's exact
+    // expansion has at most 767 significant digits).
+    scratch.clear();
+    let _ = write!(scratch, "{:.*e}", n + 800, x);
+    if split_sci_raw(scratch)
+        .0
+        .get(n + 1..)?
+        .iter()
+        .any(|&d| d != b'0')
+    {
+        return None;
+    }
+    exact.truncate(n);
+    let mut exponent = exponent;
+    if exact.last().is_some_and(|d| (d - b'0') % 2 == 1) {
+        // Round the last digit up to even, carrying.
+        let mut i = n;
+        loop {
+            if i == 0 {
+                exact.insert(0, b'1');
+                exact.pop();
+                exponent += 1;
+                break;
+            }
+            i -= 1;
+            if exact[i] == b'9' {
+                exact[i] = b'0';
+            } else {
+                exact[i] += 1;
+                break;
+            }
+        }
+    }
+    while exact.len() > 1 && exact.last() == Some(&b'0') {
+        exact.pop();
+    }
+    Some((exact, exponent))
+}
+
+/// Digits (trailing zeros dropped) and exponent of Rust's `{:e}` text.
+fn split_sci(sci: &str) -> (Vec<u8>, i32) {
+    let (mut digits, exponent) = split_sci_raw(sci);
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    (digits, exponent)
+}
+
+/// Digits (as written) and exponent of Rust's `{:e}` text.
+fn split_sci_raw(sci: &str) -> (Vec<u8>, i32) {
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci, "0"));
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    (digits, exponent.parse().unwrap_or(0))
 }
 
 /// Appends the server's text for a `FLOAT` column read as text: 6 significant digits.
@@ -38,16 +110,16 @@ pub(crate) fn push_float6(out: &mut Vec<u8>, x: f32, scratch: &mut String) {
     scratch.clear();
     // Exact decimal expansion rounded to 6 significant digits, ties to even: "1.23457e-38".
     let _ = write!(scratch, "{:.5e}", f64::from(x).abs());
-    lay_out(out, x < 0.0, scratch);
+    let (digits, exponent) = split_sci(scratch);
+    lay_out(out, x < 0.0, &digits, exponent);
 }
 
-/// Lays out `mantissa e exponent` text (as Rust's `{:e}` writes it) the way the server does.
-fn lay_out(out: &mut Vec<u8>, negative: bool, sci: &str) {
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
-    while digits.len() > 1 && digits.last() == Some(&b'0') {
-        digits.pop();
+/// Lays out significant digits `d1 d2 ...` times `10^exponent` (as `d1.d2...e<exponent>`) the
+/// way the server does.
+fn lay_out(out: &mut Vec<u8>, negative: bool, digits: &[u8], exponent: i32) {
+    if digits.is_empty() {
+        out.push(b'0');
+        return;
     }
     let n = i32::try_from(digits.len()).unwrap_or(i32::MAX);
     let decpt = exponent + 1;
@@ -66,14 +138,14 @@ fn lay_out(out: &mut Vec<u8>, negative: bool, sci: &str) {
     } else if decpt <= 0 {
         out.extend_from_slice(b"0.");
         out.extend(std::iter::repeat_n(b'0', decpt.unsigned_abs() as usize));
-        out.extend_from_slice(&digits);
+        out.extend_from_slice(digits);
     } else if decpt < n {
         let point = decpt as usize;
         out.extend_from_slice(&digits[..point]);
         out.push(b'.');
         out.extend_from_slice(&digits[point..]);
     } else {
-        out.extend_from_slice(&digits);
+        out.extend_from_slice(digits);
         out.extend(std::iter::repeat_n(b'0', (decpt - n) as usize));
     }
 }
@@ -209,6 +281,10 @@ mod tests {
             (123e18, "1.23e20"),
             (f64::from(0.1f32), "0.10000000149011612"),
             (f64::from(3.4e38f32), "3.3999999521443642e38"),
+            // Ties between two shortest candidates go to the even digit, as dtoa does.
+            (1.5523870099580913e14, "155238700995809.12"),
+            (-1.2882495516931323e15, "-1288249551693132.2"),
+            (f64::from(633.8697f32), "633.8696899414062"),
         ];
         for (x, text) in seen {
             assert_eq!(double(*x), *text, "{x:e}");
