@@ -8,6 +8,7 @@
 //! Tests that cannot run (a fixture is absent, say) call [`skip`] and return; `scripts/test`
 //! counts those as skipped rather than passed.
 
+pub mod drill;
 pub mod harness;
 
 use std::io::Write;
