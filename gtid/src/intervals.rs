@@ -5,38 +5,50 @@
 
 use crate::gno::{Gno, Interval};
 
-/// Appends `iv` to `out`, merging it into the last interval when they overlap or touch.
-/// `iv.start` must not be below the last interval's start.
-#[inline]
-fn push_merge(out: &mut Vec<Interval>, iv: Interval) {
-    if let Some(last) = out.last_mut() {
-        if iv.start <= last.end {
-            if iv.end > last.end {
-                last.end = iv.end;
-            }
-            return;
-        }
-    }
-    out.push(iv);
-}
-
 /// `a ∪ b` appended to `out` (which must be empty).
 pub(crate) fn union_into(a: &[Interval], b: &[Interval], out: &mut Vec<Interval>) {
-    out.reserve(a.len() + b.len());
+    out.reserve(a.len().max(b.len()));
     let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let next = if a[i].start <= b[j].start {
-            i += 1;
-            a[i - 1]
-        } else {
-            j += 1;
-            b[j - 1]
+    // The interval being grown stays in registers; it is pushed when the next one leaves a gap.
+    let mut cur = match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x.start <= y.start => {
+            i = 1;
+            *x
+        }
+        (_, Some(y)) => {
+            j = 1;
+            *y
+        }
+        (Some(x), None) => {
+            i = 1;
+            *x
+        }
+        (None, None) => return,
+    };
+    loop {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.start <= y.start => {
+                i += 1;
+                *x
+            }
+            (_, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (Some(x), None) => {
+                i += 1;
+                *x
+            }
+            (None, None) => break,
         };
-        push_merge(out, next);
+        if next.start <= cur.end {
+            cur.end = cur.end.max(next.end);
+        } else {
+            out.push(cur);
+            cur = next;
+        }
     }
-    for &iv in a[i..].iter().chain(&b[j..]) {
-        push_merge(out, iv);
-    }
+    out.push(cur);
 }
 
 /// `a − b` appended to `out`.
