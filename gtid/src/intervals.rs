@@ -261,6 +261,21 @@ mod tests {
     }
 
     #[test]
+    fn union_edges() {
+        let mut out = Vec::new();
+        union_into(&[], &[], &mut out);
+        assert!(out.is_empty());
+        union_into(&[iv(1, 2)], &[], &mut out);
+        assert_eq!(out, [iv(1, 2)]);
+        out.clear();
+        union_into(&[], &[iv(1, 2), iv(4, 4)], &mut out);
+        assert_eq!(out, [iv(1, 2), iv(4, 4)]);
+        out.clear();
+        union_into(&[iv(1, 2), iv(8, 9)], &[iv(3, 3), iv(5, 20)], &mut out);
+        assert_eq!(out, [iv(1, 3), iv(5, 20)]);
+    }
+
+    #[test]
     fn remove_splits() {
         let mut v = vec![iv(1, 100)];
         assert!(remove(&mut v, iv(9, 9)));
