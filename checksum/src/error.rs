@@ -77,6 +77,16 @@ pub enum Error {
         /// The server's or driver's message.
         message: String,
     },
+    /// A server could not be reached (the URL's password is redacted).
+    #[error("cannot connect to the {server} at {url}: {message}")]
+    Connect {
+        /// Which server (`source`, `target`, ...).
+        server: String,
+        /// The URL, password replaced by `***`.
+        url: String,
+        /// The driver's message (redacted too).
+        message: String,
+    },
     /// A progress checkpoint could not be read or written.
     #[error("checkpoint {path}: {message}")]
     Checkpoint {
@@ -105,7 +115,7 @@ impl Error {
             | Error::BadResult { at, .. }
             | Error::Server { at, .. }
             | Error::Table { at, .. } => Some(at),
-            Error::Checkpoint { .. } => None,
+            Error::Checkpoint { .. } | Error::Connect { .. } => None,
         }
     }
 
@@ -126,7 +136,7 @@ impl Error {
             | Error::BadResult { at, .. }
             | Error::Server { at, .. }
             | Error::Table { at, .. } => Some(at),
-            Error::Checkpoint { .. } => None,
+            Error::Checkpoint { .. } | Error::Connect { .. } => None,
         }
     }
 }

@@ -16,7 +16,7 @@ use super::throttle::{Throttle, Wait};
 use super::{checksum_chunk, next_chunk, prepare_session, server_err, ChunkRef, Engine};
 use crate::checkpoint::Checkpoint;
 use crate::engine::{ChunkChecksum, RowPlan};
-use crate::error::{At, Error};
+use crate::error::{redact, At, Error};
 use crate::report::ChunkDiff;
 use crate::{Algorithm, Dialect};
 
@@ -110,12 +110,13 @@ pub struct Comparer {
 }
 
 fn connect(url: &str, server: &str) -> Result<Conn, Error> {
-    let at = At {
-        table: "-".into(),
-        chunk: None,
+    let err = |e: &dyn std::fmt::Display| Error::Connect {
+        server: server.to_string(),
+        url: redact(url),
+        message: redact(&e.to_string()),
     };
-    let opts = Opts::from_url(url).map_err(|e| server_err(at.clone(), server, e))?;
-    Conn::new(opts).map_err(|e| server_err(at, server, e))
+    let opts = Opts::from_url(url).map_err(|e| err(&e))?;
+    Conn::new(opts).map_err(|e| err(&e))
 }
 
 impl Comparer {

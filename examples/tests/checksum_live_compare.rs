@@ -1,0 +1,325 @@
+//! Comparing two real MariaDB servers: the library with both engines, the `table-checksum`
+//! binary (report, JSON, exit codes, redaction, resume after SIGKILL), and replicate mode
+//! against a real replica.
+
+use std::error::Error;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use checksum::live::{
+    replica_differences, replicate_table, CompareOptions, Comparer, Engine, ReplicateOptions,
+    Throttle,
+};
+use checksum::{Algorithm, Checkpoint, Dialect};
+use chunker::ChunkSize;
+use examples::harness::{Pair, Server, ServerOptions};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+const BIN: &str = env!("CARGO_BIN_EXE_table-checksum");
+
+/// The same two tables on both servers, then drift on the target: a changed row, a deleted
+/// row, an extra row past the source's last key, and a FLOAT moved to the next float up (same 6-digit text) in another table.
+fn two_servers_with_drift() -> Result<(Server, Server), Box<dyn Error>> {
+    let start = || {
+        Server::start(ServerOptions {
+            log_bin: false,
+            ..ServerOptions::default()
+        })
+    };
+    let other = std::thread::spawn(start);
+    let source = start()?;
+    let target = other.join().map_err(|_| "server thread panicked")??;
+    for s in [&source, &target] {
+        s.exec(
+            "CREATE DATABASE app; \
+             CREATE TABLE app.orders (id INT PRIMARY KEY, customer VARCHAR(30), total DECIMAL(10,2), \
+               note TEXT NULL, at DATETIME(6)); \
+             INSERT INTO app.orders SELECT seq, CONCAT('c', seq % 97), seq * 1.25, \
+               IF(seq % 5 = 0, NULL, REPEAT('n', seq % 13)), '2024-01-01' + INTERVAL seq MINUTE \
+               FROM app.seq_1_to_3000; \
+             CREATE TABLE app.ratios (k VARCHAR(10) PRIMARY KEY, ratio FLOAT); \
+             INSERT INTO app.ratios SELECT CONCAT('k', seq), IF(seq = 50, 0.1, seq / 7) \
+             FROM app.seq_1_to_200",
+        )?;
+    }
+    target.exec(
+        "UPDATE app.orders SET customer = 'changed' WHERE id = 1234; \
+         DELETE FROM app.orders WHERE id = 2500; \
+         INSERT INTO app.orders VALUES (9999, 'extra', 1, NULL, '2030-01-01'); \
+         UPDATE app.ratios SET ratio = 0.10000000894069671630859375 WHERE k = 'k50'",
+    )?;
+    Ok((source, target))
+}
+
+fn options(algorithm: Algorithm, engine: Engine) -> CompareOptions {
+    CompareOptions {
+        algorithm,
+        engine,
+        chunk_size: ChunkSize::Rows(500),
+        throttle: Throttle::none(),
+        recheck_wait: Duration::from_millis(10),
+        ..CompareOptions::default()
+    }
+}
+
+#[test]
+fn compare_finds_the_drift_with_both_engines_and_the_binary_reports_it() -> TestResult {
+    let (source, target) = two_servers_with_drift()?;
+    let mut reports = Vec::new();
+    for engine in [Engine::Server, Engine::Client] {
+        let mut cmp = Comparer::connect(&source.url(), &target.url())?;
+        let mut cp = Checkpoint::new(Algorithm::Strong);
+        let mut found = Vec::new();
+        for name in ["orders", "ratios"] {
+            let table = chunker::live::load_table(cmp.walk_conn(), "app", name)?;
+            let r = cmp.compare_table(
+                &table,
+                &options(Algorithm::Strong, engine),
+                &mut cp,
+                &mut |_| {},
+            )?;
+            found.extend(
+                r.differences
+                    .into_iter()
+                    .map(|d| (d.count_diff(), d.table, d.chunk))
+                    .map(|(c, t, n)| (t, n, c)),
+            );
+        }
+        reports.push(found);
+    }
+    assert_eq!(reports[0], reports[1], "server and client engines disagree");
+    // 1234 (changed), 2500 (deleted, -1) and 9999 (extra, +1, last chunk) are in three chunks
+    // of 500 ids; the FLOAT change in ratios is a fourth.
+    let counts: Vec<i128> = reports[0].iter().map(|d| d.2).collect();
+    assert_eq!(reports[0].len(), 4, "{:?}", reports[0]);
+    assert_eq!(counts.iter().sum::<i128>(), 0);
+    assert!(reports[0].iter().any(|d| d.0 == "ratios"));
+
+    // The binary: JSON lines, summary, exit code 1; human table; exit 0 on equal data.
+    let out = Command::new(BIN)
+        .args([
+            "--source",
+            &source.url(),
+            "--target",
+            &target.url(),
+            "--databases",
+            "app",
+        ])
+        .args(["--chunk-size", "500", "--json", "--algorithm", "pt"])
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)?
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let summary = &lines.last().ok_or("no output")?["summary"];
+    assert_eq!(summary["tables"], 2);
+    // pt's FLOAT text hides the ratios change: pt sees 3 of the 4 chunks.
+    assert_eq!(summary["differing_chunks"], 3, "{lines:?}");
+    for key in [
+        "db",
+        "table",
+        "chunk",
+        "lower",
+        "upper",
+        "source_count",
+        "target_count",
+        "source_checksum",
+        "target_checksum",
+    ] {
+        assert!(
+            lines[0].get(key).is_some(),
+            "JSON line lacks {key}: {}",
+            lines[0]
+        );
+    }
+    let human = Command::new(BIN)
+        .args([
+            "--source",
+            &source.url(),
+            "--target",
+            &target.url(),
+            "--tables",
+            "app.orders",
+        ])
+        .args(["--chunk-size", "500"])
+        .output()?;
+    let text = String::from_utf8(human.stdout)?;
+    assert!(
+        text.contains("CNT_DIFF") && text.contains("`id` >= 2001 AND `id` < 2501"),
+        "{text}"
+    );
+    target.exec("UPDATE app.orders SET customer = 'c70' WHERE id = 1234")?;
+    let same = Command::new(BIN)
+        .args([
+            "--source",
+            &source.url(),
+            "--target",
+            &target.url(),
+            "--tables",
+            "app.ratios",
+        ])
+        .args(["--algorithm", "pt"])
+        .output()?;
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&same.stdout)
+    );
+
+    // Errors: exit 2, and the password never appears.
+    let bad = Command::new(BIN)
+        .args([
+            "--source",
+            "mysql://root:hunter2@127.0.0.1:1/x",
+            "--target",
+            &target.url(),
+        ])
+        .output()?;
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!err.contains("hunter2") && err.contains("***"), "{err}");
+    Ok(())
+}
+
+/// The report of a whole run with a fresh checkpoint.
+fn run_to_end(args: &[&str], checkpoint: &std::path::Path) -> Result<String, Box<dyn Error>> {
+    let _ = std::fs::remove_file(checkpoint);
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--checkpoint")
+        .arg(checkpoint)
+        .output()?;
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+#[test]
+fn a_run_killed_with_sigkill_resumes_to_the_same_result() -> TestResult {
+    let (source, target) = two_servers_with_drift()?;
+    let dir = std::env::temp_dir().join(format!("ck-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let cp = dir.join("run.json");
+    let (s, t) = (source.url(), target.url());
+    let args = [
+        "--source",
+        &s,
+        "--target",
+        &t,
+        "--databases",
+        "app",
+        "--chunk-size",
+        "100",
+        "--json",
+        "--sleep",
+        "0.02",
+    ];
+    let uninterrupted = run_to_end(&args, &cp)?;
+
+    let _ = std::fs::remove_file(&cp);
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("--checkpoint")
+        .arg(&cp)
+        .stdout(Stdio::null())
+        .spawn()?;
+    // Kill it once the checkpoint shows some, but not all, chunks of the first table done.
+    let mut killed_at = None;
+    while child.try_wait()?.is_none() {
+        if let Ok(Some(c)) = Checkpoint::load(&cp) {
+            let chunks = c.tables.get("app.orders").map_or(0, |p| p.chunks);
+            if chunks >= 5 {
+                child.kill()?;
+                killed_at = Some(chunks);
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.wait()?;
+    let killed_at = killed_at.ok_or("the run finished before it could be killed")?;
+    let resumed = Command::new(BIN)
+        .args(args)
+        .arg("--checkpoint")
+        .arg(&cp)
+        .output()?;
+    assert_eq!(resumed.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(resumed.stdout)?,
+        uninterrupted,
+        "killed after {killed_at} chunks"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+#[test]
+fn replicate_mode_on_a_real_replica_finds_replica_drift_and_keeps_other_results() -> TestResult {
+    let pair = Pair::start()?;
+    pair.primary.exec(
+        "CREATE DATABASE shop; \
+         CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(20), price DOUBLE); \
+         INSERT INTO shop.items SELECT seq, CONCAT('item', seq), seq / 3 FROM shop.seq_1_to_1000; \
+         CREATE DATABASE percona; \
+         CREATE TABLE percona.checksums (db CHAR(64) NOT NULL, tbl CHAR(64) NOT NULL, \
+           chunk INT NOT NULL, chunk_time FLOAT NULL, chunk_index VARCHAR(200) NULL, \
+           lower_boundary TEXT NULL, upper_boundary TEXT NULL, this_crc CHAR(40) NOT NULL, \
+           this_cnt INT NOT NULL, master_crc CHAR(40) NULL, master_cnt INT NULL, \
+           ts TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, \
+           PRIMARY KEY (db, tbl, chunk), INDEX ts_db_tbl (ts, db, tbl)); \
+         INSERT INTO percona.checksums (db, tbl, chunk, this_crc, this_cnt, master_crc, master_cnt) \
+           VALUES ('other', 'tbl', 1, 'abc', 5, 'abc', 5)",
+    )?;
+    pair.wait_replica_caught_up(Duration::from_secs(60))?;
+    // Drift only the replica has.
+    pair.replica.exec(
+        "SET SESSION sql_log_bin = 0; UPDATE shop.items SET price = price + 1e-9 WHERE id = 700; \
+         DELETE FROM shop.items WHERE id = 20",
+    )?;
+
+    for algorithm in [Algorithm::Pt, Algorithm::Strong] {
+        let (mut walk, mut primary) = (pair.primary.conn()?, pair.primary.conn()?);
+        let dialect = checksum::live::prepare_session(&mut primary, "primary")?;
+        assert_eq!(dialect, Dialect::MariaDb);
+        let mut replica = pair.replica.conn()?;
+        let table = chunker::live::load_table(&mut walk, "shop", "items")?;
+        let opts = ReplicateOptions {
+            algorithm,
+            chunk_size: ChunkSize::Rows(250),
+            throttle: Throttle {
+                max_lag: Some(Duration::from_secs(5)),
+                ..Throttle::default()
+            },
+            ..ReplicateOptions::default()
+        };
+        let chunks = replicate_table(
+            &mut walk,
+            &mut primary,
+            &mut [("replica", &mut replica, dialect)],
+            &table,
+            dialect,
+            &opts,
+            &mut |_| {},
+        )?;
+        assert_eq!(chunks, 4);
+        pair.wait_replica_caught_up(Duration::from_secs(60))?;
+        let diffs = replica_differences(&mut replica, ("percona", "checksums"), "shop", "items")?;
+        let found: Vec<(u64, i64)> = diffs
+            .iter()
+            .map(|d| (d.chunk, d.this_cnt - d.master_cnt.unwrap_or(0)))
+            .collect();
+        // id 20 is in chunk 0 (one row fewer), id 700 in chunk 2 (same count, other crc).
+        assert_eq!(found, [(0, -1), (2, 0)], "{algorithm}: {diffs:?}");
+        let kept: u64 = pair
+            .replica
+            .query_one("SELECT COUNT(*) FROM percona.checksums WHERE db = 'other'")?;
+        assert_eq!(kept, 1, "another table's results were deleted");
+    }
+    Ok(())
+}
