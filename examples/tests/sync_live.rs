@@ -428,6 +428,26 @@ fn safeguards_refuse_the_wrong_side_and_replica_writes() -> TestResult {
     ])?;
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("wrong side"), "{err}");
+    // A plan that would delete a row the source has (made the wrong way round, or stale) is
+    // refused before it runs.
+    let mut on_primary = pair.primary.conn()?;
+    let table = sync_plan::live::load_table(&mut on_primary, "app", "acct", "source")?;
+    let mut wrong = sync_plan::Plan::new("primary", "replica", sync_plan::Direction::OnTarget);
+    wrong.tables.push(sync_plan::TablePlan {
+        table,
+        key: None,
+        statements: vec![sync_plan::Statement::Delete {
+            by: vec![sync_plan::ColumnValue {
+                column: "id".into(),
+                value: chunker::Value::Int(1),
+            }],
+            exact: false,
+        }],
+    });
+    let e = sync_plan::live::check_deletes_against_source(&mut on_primary, &wrong)
+        .err()
+        .ok_or("a delete of a row the source has must be refused")?;
+    assert!(e.to_string().contains("wrong side"), "{e}");
     // Writing directly on a replica: refused unless allowed.
     let (code, _, err) = table_sync(&[
         "--source",

@@ -104,18 +104,10 @@ pub fn statement_sql(plan: &TablePlan, statement: &Statement) -> Result<String, 
     let name = qualified(table);
     Ok(match statement {
         Statement::Delete { by, exact } => {
-            let preds = by
-                .iter()
-                .map(|cv| {
-                    let col = column(table, cv)?;
-                    if *exact {
-                        exact_match(&table.qualified_name(), col, &cv.value)
-                    } else {
-                        key_match(table, col, cv)
-                    }
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            format!("DELETE FROM {name} WHERE {} LIMIT 1", preds.join(" AND "))
+            format!(
+                "DELETE FROM {name} WHERE {} LIMIT 1",
+                row_match(table, by, *exact)?
+            )
         }
         Statement::Insert { values } => insert("INSERT", &name, table, values)?,
         Statement::Replace { values } => insert("REPLACE", &name, table, values)?,
@@ -142,6 +134,23 @@ pub fn statement_sql(plan: &TablePlan, statement: &Statement) -> Result<String, 
             )
         }
     })
+}
+
+/// The `WHERE` condition that selects the row `by` describes: `=` on identity-key columns, or
+/// exact NULL-safe comparisons of every column (`exact`).
+pub(crate) fn row_match(table: &Table, by: &[ColumnValue], exact: bool) -> Result<String, Error> {
+    let preds = by
+        .iter()
+        .map(|cv| {
+            let col = column(table, cv)?;
+            if exact {
+                exact_match(&table.qualified_name(), col, &cv.value)
+            } else {
+                key_match(table, col, cv)
+            }
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(preds.join(" AND "))
 }
 
 fn column<'t>(table: &'t Table, cv: &ColumnValue) -> Result<&'t Column, Error> {

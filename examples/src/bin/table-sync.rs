@@ -237,6 +237,7 @@ fn run(args: &Args) -> Result<bool, String> {
     if plan.statement_count() == 0 {
         return Ok(true);
     }
+    live::check_deletes_against_source(&mut src, &plan).map_err(|e| e.to_string())?;
     let writer = match direction {
         Direction::OnTarget => &mut tgt,
         Direction::ViaReplication => &mut src,

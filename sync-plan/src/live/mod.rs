@@ -193,6 +193,44 @@ pub(crate) fn fetch(
     }
     Ok(out)
 }
+/// The wrong-side check on the plan itself: every keyed `DELETE` must remove a row the source
+/// does **not** have. One `SELECT 1 ... LIMIT 1` per delete, on the source. A hit means the plan
+/// is stale (the source changed since the diff) or was made with source and target swapped;
+/// either way it must not run.
+pub fn check_deletes_against_source(source: &mut Conn, plan: &Plan) -> Result<(), Error> {
+    for tp in &plan.tables {
+        for s in &tp.statements {
+            let crate::Statement::Delete { by, exact: false } = s else {
+                continue;
+            };
+            let sql = format!(
+                "SELECT 1 FROM {}.{} WHERE {} LIMIT 1",
+                ident(&tp.table.schema),
+                ident(&tp.table.name),
+                crate::sql::row_match(&tp.table, by, false)?
+            );
+            let hit: Option<u8> = source
+                .query_first(sql)
+                .map_err(server(&tp.table, "source"))?;
+            if hit.is_some() {
+                let key: Vec<String> = by
+                    .iter()
+                    .map(|cv| format!("{}={:?}", cv.column, cv.value))
+                    .collect();
+                return Err(Error::Unsafe {
+                    reason: format!(
+                        "wrong side: the plan deletes the row {} of {} that the source {} has; source and target swapped, or the source changed since the comparison",
+                        key.join(", "),
+                        tp.table.qualified_name(),
+                        plan.source
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs `plan` on `conn` (the target, or the source for a plan through replication): the session
 /// header, then each table's statements in transactions of at most `batch`. Returns the number
 /// of statements run. A failing statement rolls its transaction back and is reported with the
