@@ -5,6 +5,9 @@
 use crate::events::varlen;
 use crate::header::{EventFlags, EventHeader, EventType, ServerId, HEADER_LEN, MAGIC};
 
+/// One UUID with its `(start, end_exclusive)` intervals, for [`LogBuilder::previous_gtids`].
+pub type SidIntervals<'a> = ([u8; 16], &'a [(i64, i64)]);
+
 /// Builds a log in memory: magic, a Format_description event, then whatever events are pushed,
 /// each with a correct `end_log_pos` and (when the format has them) CRC32.
 #[derive(Debug, Clone)]
@@ -198,7 +201,7 @@ impl LogBuilder {
     }
 
     /// Previous_gtids (35), untagged: `(uuid, [(start, end_exclusive)])` blocks.
-    pub fn previous_gtids(self, sets: &[([u8; 16], &[(i64, i64)])]) -> LogBuilder {
+    pub fn previous_gtids(self, sets: &[SidIntervals<'_>]) -> LogBuilder {
         let mut body = (sets.len() as u64).to_le_bytes().to_vec(); // n_sids
         for (uuid, intervals) in sets {
             body.extend_from_slice(uuid);

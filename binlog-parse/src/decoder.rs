@@ -3,11 +3,12 @@
 //! `std::io::Read`.
 
 use crate::error::Error;
-use crate::event::{Checksum, EventRef, PositionCheck};
+use crate::event::{Checksum, EventRef};
 use crate::fde::{ChecksumAlg, FormatDescription};
 use crate::header::{
     EventFlags, EventHeader, EventType, LogPos, CHECKSUM_LEN, HEADER_LEN, MAGIC, MAX_EVENT_SIZE,
 };
+use crate::positions::Positions;
 
 /// Options for a [`Decoder`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,65 +66,6 @@ enum Phase {
     Events,
     Failed(Error),
     Encrypted(LogPos),
-}
-
-/// Tracks `end_log_pos` continuity, in file offsets or, in a relay log after a Rotate, in the
-/// primary's positions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Positions {
-    /// `Some(p)`: following the primary's file, whose next event is at `p`.
-    primary: Option<u64>,
-    /// The server id of the file's first FDE: in a relay log, the replica's own events (its
-    /// final Rotate or Stop) carry relay-file positions.
-    own_server: Option<u32>,
-}
-
-impl Positions {
-    fn check(&mut self, offset: u64, header: &EventHeader, body: &[u8]) -> PositionCheck {
-        let size = u64::from(header.event_size);
-        let is_rotate = header.event_type == EventType::ROTATE;
-        if self.own_server.is_none() && header.event_type == EventType::FORMAT_DESCRIPTION {
-            self.own_server = Some(header.server_id.0);
-        }
-        let own = self.own_server == Some(header.server_id.0);
-        let primary = self.primary.filter(|_| !own);
-        let result = if header.log_pos == 0 {
-            PositionCheck::Artificial
-        } else if primary.is_some() && header.event_type == EventType::FORMAT_DESCRIPTION {
-            if primary.is_some_and(|p| p <= 4) {
-                self.primary = Some(u64::from(header.log_pos));
-            }
-            PositionCheck::Unchecked
-        } else {
-            let expected = primary.unwrap_or(offset).wrapping_add(size);
-            let found = u64::from(header.log_pos);
-            if primary.is_some() {
-                // A forward jump (filtered events, a new connection) resets the count; a value
-                // behind it (pre-5.0 primaries wrote transaction-relative positions) does not.
-                self.primary = Some(if found > expected { found } else { expected });
-            }
-            if header.log_pos == expected as u32 {
-                PositionCheck::Continuous
-            } else {
-                PositionCheck::Discontinuous {
-                    expected: expected as u32,
-                }
-            }
-        };
-        // In a relay log (a fake Rotate starts the primary's part) every Rotate from the
-        // primary says where the primary's next event is.
-        if is_rotate
-            && (header.log_pos == 0 || self.primary.is_some())
-            && !(own && header.log_pos != 0)
-        {
-            if let Some(pos) = body.get(..8) {
-                let mut le = [0u8; 8];
-                le.copy_from_slice(pos);
-                self.primary = Some(u64::from_le_bytes(le));
-            }
-        }
-        result
-    }
 }
 
 /// The state machine that frames and checks events. Feed it the bytes that follow what it has

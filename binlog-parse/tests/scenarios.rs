@@ -5,30 +5,50 @@ use binlog_parse::builder::LogBuilder;
 use binlog_parse::diagnose::ChainFinding;
 use binlog_parse::{diagnose_bytes, Error, EventType, FileStatus, LogSet, Verdict};
 
-const UUID: [u8; 16] = [0x3e, 0x11, 0xfa, 0x47, 0x71, 0xca, 0x11, 0xe1, 0x9e, 0x33, 0xc8, 0x0a, 0xa9, 0x42, 0x95, 0x62];
+const UUID: [u8; 16] = [
+    0x3e, 0x11, 0xfa, 0x47, 0x71, 0xca, 0x11, 0xe1, 0x9e, 0x33, 0xc8, 0x0a, 0xa9, 0x42, 0x95, 0x62,
+];
 
 fn orders(mut b: LogBuilder, from: i64, to: i64) -> LogBuilder {
     for gno in from..=to {
-        b = b.gtid(UUID, gno).query("shop", "BEGIN").table_map(70, "shop", "orders").write_rows(70, &[gno as i32]).xid(gno as u64);
+        b = b
+            .gtid(UUID, gno)
+            .query("shop", "BEGIN")
+            .table_map(70, "shop", "orders")
+            .write_rows(70, &[gno as i32])
+            .xid(gno as u64);
     }
     b
 }
 
 #[test]
 fn statuses_follow_how_the_file_ends() {
-    let base = orders(LogBuilder::mysql80().previous_gtids(&[(UUID, &[(1, 11)])]), 11, 13);
+    let base = orders(
+        LogBuilder::mysql80().previous_gtids(&[(UUID, &[(1, 11)])]),
+        11,
+        13,
+    );
     let rotated = diagnose_bytes(&base.clone().rotate("mysql-bin.000002").finish());
     assert_eq!(rotated.status, FileStatus::Rotated);
     assert_eq!(rotated.rotate_to, Some(("mysql-bin.000002".into(), 4)));
     assert!(!rotated.in_use);
-    assert_eq!(diagnose_bytes(&base.clone().stop().finish()).status, FileStatus::Stopped);
+    assert_eq!(
+        diagnose_bytes(&base.clone().stop().finish()).status,
+        FileStatus::Stopped
+    );
 
     let open = base.finish();
     let d = diagnose_bytes(&open);
     assert_eq!((d.status, d.in_use), (FileStatus::Unclosed, true));
     assert_eq!(d.transactions.complete, 3);
-    assert_eq!(d.transactions.executed().to_string(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-13");
-    assert_eq!(d.transactions.gtids.to_string(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:11-13");
+    assert_eq!(
+        d.transactions.executed().to_string(),
+        "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-13"
+    );
+    assert_eq!(
+        d.transactions.gtids.to_string(),
+        "3e11fa47-71ca-11e1-9e33-c80aa9429562:11-13"
+    );
 
     // Torn: half of the last Xid survives.
     let torn = diagnose_bytes(&open[..open.len() - 10]);
@@ -37,7 +57,10 @@ fn statuses_follow_how_the_file_ends() {
     assert_eq!(torn.valid_end.get(), open.len() as u64 - 31);
     // The transaction whose Xid was torn is open, and its GTID is not counted.
     assert!(torn.transactions.open_at_end.is_some());
-    assert_eq!(torn.transactions.gtids.to_string(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:11-12");
+    assert_eq!(
+        torn.transactions.gtids.to_string(),
+        "3e11fa47-71ca-11e1-9e33-c80aa9429562:11-12"
+    );
 }
 
 #[test]
@@ -49,15 +72,28 @@ fn a_zero_filled_tail_is_torn_and_garbage_is_corrupt_with_a_resync_point() {
     assert_eq!((d.status, d.torn_tail), (FileStatus::Torn, 4096));
 
     // Damage the second transaction's Query: corrupt, and framing resumes at the next event.
-    let events: Vec<_> = binlog_parse::Framer::new(&log).map_while(Result::ok).map(|e| (e.offset().get(), e.event_type())).collect();
-    let (query_at, _) = events.iter().filter(|(_, t)| *t == EventType::QUERY).nth(1).copied().expect("two queries");
+    let events: Vec<_> = binlog_parse::Framer::new(&log)
+        .map_while(Result::ok)
+        .map(|e| (e.offset().get(), e.event_type()))
+        .collect();
+    let (query_at, _) = events
+        .iter()
+        .filter(|(_, t)| *t == EventType::QUERY)
+        .nth(1)
+        .copied()
+        .expect("two queries");
     let mut bad = log.clone();
     bad[query_at as usize + 25] ^= 0x40;
     let d = diagnose_bytes(&bad);
     assert_eq!(d.status, FileStatus::Corrupt);
-    assert!(matches!(d.error, Some(Error::ChecksumMismatch { offset, .. }) if offset.get() == query_at));
+    assert!(
+        matches!(d.error, Some(Error::ChecksumMismatch { offset, .. }) if offset.get() == query_at)
+    );
     assert_eq!(d.valid_end.get(), query_at);
-    let next = events.iter().find(|(at, _)| *at > query_at).map(|(at, _)| *at);
+    let next = events
+        .iter()
+        .find(|(at, _)| *at > query_at)
+        .map(|(at, _)| *at);
     assert_eq!(d.resync.map(|p| p.get()), next);
     assert!(d.events_after_resync > 0);
 }
@@ -84,9 +120,15 @@ fn mariadb_groups_end_with_xid_commit_or_a_standalone_statement() {
 
 #[test]
 fn tagged_gtids_are_collected() {
-    let log = LogBuilder::mysql80().gtid_tagged(UUID, "blue", 5).query("shop", "CREATE TABLE t (a INT)").finish();
+    let log = LogBuilder::mysql80()
+        .gtid_tagged(UUID, "blue", 5)
+        .query("shop", "CREATE TABLE t (a INT)")
+        .finish();
     let d = diagnose_bytes(&log);
-    assert_eq!(d.transactions.gtids.to_string(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:blue:5");
+    assert_eq!(
+        d.transactions.gtids.to_string(),
+        "3e11fa47-71ca-11e1-9e33-c80aa9429562:blue:5"
+    );
 }
 
 #[test]
@@ -116,37 +158,72 @@ fn v3_logs_are_recognised_and_reported() {
 fn replica_positions_get_verdicts_and_restart_points() {
     let dir = std::env::temp_dir().join(format!("binlog-parse-scenarios-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let first = orders(LogBuilder::mysql80(), 1, 5).rotate("mysql-bin.000002").finish();
+    let first = orders(LogBuilder::mysql80(), 1, 5)
+        .rotate("mysql-bin.000002")
+        .finish();
     let second = orders(LogBuilder::mysql80(), 6, 9).finish();
     let torn_len = second.len() - 7;
     std::fs::write(dir.join("mysql-bin.000001"), &first).expect("write");
     std::fs::write(dir.join("mysql-bin.000002"), &second[..torn_len]).expect("write");
     std::fs::write(dir.join("mysql-bin.000003"), LogBuilder::mysql80().finish()).expect("write");
-    std::fs::write(dir.join("mysql-bin.index"), "./mysql-bin.000001\n./mysql-bin.000002\n./mysql-bin.000003\n").expect("write");
+    std::fs::write(
+        dir.join("mysql-bin.index"),
+        "./mysql-bin.000001\n./mysql-bin.000002\n./mysql-bin.000003\n",
+    )
+    .expect("write");
 
-    let set = LogSet::open(&dir).expect("opens").diagnose().expect("diagnoses");
+    let set = LogSet::open(&dir)
+        .expect("opens")
+        .diagnose()
+        .expect("diagnoses");
     let statuses: Vec<_> = set.files.iter().map(|f| f.diagnosis.status).collect();
-    assert_eq!(statuses, [FileStatus::Rotated, FileStatus::Torn, FileStatus::Unclosed]);
-    assert!(set.chain.iter().any(|f| matches!(f, ChainFinding::EndedWithoutRotate { file, .. } if file == "mysql-bin.000002")));
+    assert_eq!(
+        statuses,
+        [FileStatus::Rotated, FileStatus::Torn, FileStatus::Unclosed]
+    );
+    assert!(set.chain.iter().any(
+        |f| matches!(f, ChainFinding::EndedWithoutRotate { file, .. } if file == "mysql-bin.000002")
+    ));
 
     // The 1236 case: the replica had read the whole second file before the crash.
-    let c = set.check_replica_position("mysql-bin.000002", second.len() as u64).expect("checks");
+    let c = set
+        .check_replica_position("mysql-bin.000002", second.len() as u64)
+        .expect("checks");
     assert_eq!(c.verdict, Verdict::Impossible);
     assert_eq!(c.restart, Some(("mysql-bin.000003".into(), 4)));
     assert_eq!(c.beyond_valid_end, 31);
     assert_eq!(c.torn_bytes_on_primary, 31 - 7);
 
     let valid_end = set.files[1].diagnosis.valid_end.get();
-    let c = set.check_replica_position("mysql-bin.000002", valid_end).expect("checks");
-    assert_eq!((c.verdict, c.restart), (Verdict::Valid, Some(("mysql-bin.000002".into(), valid_end))));
-    let c = set.check_replica_position("mysql-bin.000002", valid_end - 3).expect("checks");
+    let c = set
+        .check_replica_position("mysql-bin.000002", valid_end)
+        .expect("checks");
+    assert_eq!(
+        (c.verdict, c.restart),
+        (Verdict::Valid, Some(("mysql-bin.000002".into(), valid_end)))
+    );
+    let c = set
+        .check_replica_position("mysql-bin.000002", valid_end - 3)
+        .expect("checks");
     assert_eq!(c.verdict, Verdict::NotEventBoundary);
-    let enclosing = binlog_parse::Framer::new(&second).map_while(Result::ok).find(|e| e.end().get() == valid_end);
-    assert_eq!(enclosing.map(|e| e.event_type()), Some(EventType::WRITE_ROWS_V1));
+    let enclosing = binlog_parse::Framer::new(&second)
+        .map_while(Result::ok)
+        .find(|e| e.end().get() == valid_end);
+    assert_eq!(
+        enclosing.map(|e| e.event_type()),
+        Some(EventType::WRITE_ROWS_V1)
+    );
     assert_eq!(c.restart.map(|r| r.1), enclosing.map(|e| e.offset().get()));
-    let c = set.check_replica_position("mysql-bin.000001", first.len() as u64).expect("checks");
-    assert_eq!((c.verdict, c.restart), (Verdict::Valid, Some(("mysql-bin.000002".into(), 4))));
-    let c = set.check_replica_position("mysql-bin.000009", 4).expect("checks");
+    let c = set
+        .check_replica_position("mysql-bin.000001", first.len() as u64)
+        .expect("checks");
+    assert_eq!(
+        (c.verdict, c.restart),
+        (Verdict::Valid, Some(("mysql-bin.000002".into(), 4)))
+    );
+    let c = set
+        .check_replica_position("mysql-bin.000009", 4)
+        .expect("checks");
     assert_eq!((c.verdict, c.restart), (Verdict::UnknownFile, None));
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }

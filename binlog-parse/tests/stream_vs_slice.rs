@@ -30,12 +30,20 @@ type Seen = (Vec<(u64, u8, usize)>, Option<Result<(), Error>>);
 
 fn via_slice(bytes: &[u8]) -> Seen {
     let mut framer = Framer::new(bytes);
-    let events = framer.by_ref().map_while(Result::ok).map(|e| (e.offset().get(), e.event_type().code(), e.raw().len())).collect();
+    let events = framer
+        .by_ref()
+        .map_while(Result::ok)
+        .map(|e| (e.offset().get(), e.event_type().code(), e.raw().len()))
+        .collect();
     (events, framer.end().cloned())
 }
 
 fn via_stream(bytes: &[u8], sizes: Vec<usize>) -> Seen {
-    let mut reader = EventReader::new(Chunked { bytes, sizes, next: 0 });
+    let mut reader = EventReader::new(Chunked {
+        bytes,
+        sizes,
+        next: 0,
+    });
     let mut events = Vec::new();
     while let Some(Ok(e)) = reader.next_event() {
         events.push((e.offset().get(), e.event_type().code(), e.raw().len()));
@@ -44,10 +52,22 @@ fn via_stream(bytes: &[u8], sizes: Vec<usize>) -> Seen {
 }
 
 fn sample_log(n: usize, mariadb: bool) -> Vec<u8> {
-    let mut b = if mariadb { LogBuilder::mariadb() } else { LogBuilder::mysql80() };
+    let mut b = if mariadb {
+        LogBuilder::mariadb()
+    } else {
+        LogBuilder::mysql80()
+    };
     for i in 0..n {
-        b = if mariadb { b.mariadb_gtid(0, i as u64 + 1, 0) } else { b.gtid([7; 16], i as i64 + 1) };
-        b = b.query("shop", "BEGIN").table_map(70, "shop", "orders").write_rows(70, &[i as i32; 3]).xid(i as u64);
+        b = if mariadb {
+            b.mariadb_gtid(0, i as u64 + 1, 0)
+        } else {
+            b.gtid([7; 16], i as i64 + 1)
+        };
+        b = b
+            .query("shop", "BEGIN")
+            .table_map(70, "shop", "orders")
+            .write_rows(70, &[i as i32; 3])
+            .xid(i as u64);
     }
     b.rotate("mysql-bin.000002").finish()
 }

@@ -195,7 +195,11 @@ impl LogSet {
             // Prefer the file next to the index (a copied or moved datadir), then the path as
             // listed (servers often write absolute paths).
             let beside = dir.join(file_name(listed));
-            let path = if beside.exists() || !listed.is_absolute() { beside } else { listed.to_path_buf() };
+            let path = if beside.exists() || !listed.is_absolute() {
+                beside
+            } else {
+                listed.to_path_buf()
+            };
             files.push(path);
         }
         Ok(LogSet {
