@@ -214,7 +214,7 @@ impl Decoder {
         }
     }
 
-    /// Restarts framing at `offset` after a failure (see [`crate::resync`]), keeping the
+    /// Restarts framing at `offset` after a failure (the diagnosis scans for a plausible event first), keeping the
     /// checksum algorithm and post-header lengths; position tracking starts afresh.
     pub fn resume_at(&mut self, offset: LogPos) {
         self.offset = offset.0;

@@ -72,7 +72,7 @@ impl EventFlags {
     }
 }
 
-/// The one-byte event type code. Every value is accepted; [`EventType::name`] knows MySQL's
+/// The one-byte event type code. Every value is accepted; [`EventType::known_name`] knows MySQL's
 /// codes 0..=42 and MariaDB's 160..=171.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct EventType(pub u8);
