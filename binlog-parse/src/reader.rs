@@ -10,8 +10,8 @@ use crate::event::EventRef;
 const READ_CHUNK: usize = 64 * 1024;
 
 /// Streams events from a reader. Memory stays bounded by the largest event plus 64 KiB: the
-/// buffer grows only to a size an event header declared and the decoder accepted (at most
-/// `max_event_size`), and is reused for every event.
+/// buffer grows (by doubling, as bytes arrive) only towards a size an event header declared and
+/// the decoder accepted (at most `max_event_size`), and is reused for every event.
 ///
 /// Not an `Iterator` because each event borrows the buffer: call [`EventReader::next_event`].
 ///
@@ -156,12 +156,16 @@ impl<R: Read> EventReader<R> {
             self.filled -= self.start;
             self.start = 0;
         }
-        // `need` is at most max_event_size: the decoder validated the header first.
-        let want = need.max(READ_CHUNK);
-        if self.buf.len() < want {
-            self.buf.resize(want, 0);
-        }
+        // `need` comes from a header (at most max_event_size, but untrusted): the buffer grows
+        // by doubling as bytes actually arrive, so a short input claiming a huge event never
+        // makes it allocate more than twice what is there.
         while self.filled < need {
+            if self.filled == self.buf.len() {
+                let grown = (self.buf.len() * 2)
+                    .max(READ_CHUNK)
+                    .min(need.max(READ_CHUNK));
+                self.buf.resize(grown, 0);
+            }
             match self.inner.read(&mut self.buf[self.filled..]) {
                 Ok(0) => {
                     self.eof = true;
@@ -173,5 +177,33 @@ impl<R: Read> EventReader<R> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builder::LogBuilder;
+    use crate::header::{EventHeader, EventType};
+
+    #[test]
+    fn a_huge_declared_size_does_not_allocate_it() {
+        // A valid FDE, then a header claiming a 1 GiB Query with 30 bytes behind it.
+        let mut log = LogBuilder::mysql80().finish();
+        let mut header = EventHeader::from_prefix(&log[4..]).expect("fde header");
+        header.event_type = EventType::QUERY;
+        header.event_size = 1 << 30;
+        log.extend_from_slice(&header.to_bytes());
+        log.extend_from_slice(&[0; 30]);
+        let mut reader = EventReader::new(&log[..]);
+        while let Some(Ok(_)) = reader.next_event() {}
+        assert!(
+            matches!(reader.end(), Some(Err(Error::TruncatedEvent { size, .. })) if *size == 1 << 30)
+        );
+        assert!(
+            reader.buffer_capacity() <= 2 * READ_CHUNK,
+            "{}",
+            reader.buffer_capacity()
+        );
     }
 }

@@ -179,7 +179,16 @@ impl Diagnoser {
                 d.in_use = h.flags.contains(EventFlags::BINLOG_IN_USE);
                 d.relay_log |= h.flags.contains(EventFlags::RELAY_LOG);
             }
-            EventType::ROTATE if ev.is_fake_rotate() => d.relay_log = true,
+            EventType::ROTATE => {
+                d.relay_log |= ev.is_fake_rotate();
+                // Kept only if this Rotate turns out to be the last event.
+                d.rotate_to = match ev.data() {
+                    Ok(EventData::Rotate(r)) if !ev.is_fake_rotate() => {
+                        Some((r.next_file_name().into_owned(), r.position))
+                    }
+                    _ => None,
+                };
+            }
             EventType::START_ENCRYPTION => d.encrypted_from = Some(ev.offset()),
             _ => {}
         }
@@ -224,19 +233,6 @@ impl Diagnoser {
         d.transactions = self.txn.finish();
         d
     }
-
-    /// Records the Rotate that may close the file (called with the decoded body).
-    fn rotate(&mut self, ev: &EventRef<'_>) {
-        if ev.event_type() != EventType::ROTATE {
-            return;
-        }
-        self.d.rotate_to = match ev.data() {
-            Ok(EventData::Rotate(r)) if !ev.is_fake_rotate() => {
-                Some((r.next_file_name().into_owned(), r.position))
-            }
-            _ => None,
-        };
-    }
 }
 
 /// Diagnoses a whole file held in memory, including where framing resumes after corruption.
@@ -255,7 +251,6 @@ pub fn diagnose_bytes_with(bytes: &[u8], options: DecoderOptions) -> FileDiagnos
             diag.magic();
             magic_seen = true;
         }
-        diag.rotate(&ev);
         diag.event(&ev);
     }
     if !magic_seen && bytes.len() >= 4 && bytes[..4] == crate::header::MAGIC {
@@ -286,7 +281,6 @@ pub fn diagnose_reader<R: Read>(reader: R) -> FileDiagnosis {
     let mut events = EventReader::new(reader);
     while let Some(event) = events.next_event() {
         let Ok(ev) = event else { break };
-        diag.rotate(&ev);
         diag.event(&ev);
     }
     if events.decoder().offset().0 >= 4 && diag.d.valid_end.0 < 4 {
