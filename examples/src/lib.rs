@@ -11,6 +11,11 @@
 pub mod drill;
 pub mod harness;
 
+/// The README's Rust snippets, compiled as doctests so that they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 use std::io::Write;
 
 /// Records that the calling test is skipped, and why; the test should return right after.
