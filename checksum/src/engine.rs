@@ -184,6 +184,16 @@ impl ChunkHasher<'_> {
         self.fold(hash);
     }
 
+    /// Adds the rows another hasher of the same plan accumulated (one that hashed part of
+    /// the chunk on another thread, say). Sums and XORs do not depend on order or grouping.
+    pub fn merge(&mut self, other: &ChunkHasher<'_>) {
+        self.rows += other.rows;
+        self.acc = match self.plan.algorithm {
+            Algorithm::Strong => self.acc.wrapping_add(other.acc),
+            Algorithm::Pt => self.acc ^ other.acc,
+        };
+    }
+
     fn fold(&mut self, h: u64) {
         self.rows += 1;
         self.acc = match self.plan.algorithm {

@@ -27,12 +27,67 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
     // `{:e}` is the shortest round-trip representation: "1.2345e-7", "5e-324".
     let _ = write!(scratch, "{:e}", x.abs());
     let (mut digits, mut exponent) = split_sci(scratch);
-    if digits.len() >= 15 {
+    if may_tie(x, digits.len()) {
         if let Some((even, exp)) = even_tie(x.abs(), digits.len(), scratch) {
-            (digits, exponent) = (even, exp);
+            (digits, exponent) = (Digits::from_slice(&even), exp);
         }
     }
-    lay_out(out, x < 0.0, &digits, exponent);
+    lay_out(out, x < 0.0, digits.as_slice(), exponent);
+}
+
+/// Up to 24 significant digits on the stack (shortest doubles need 17).
+#[derive(Clone, Copy)]
+struct Digits {
+    d: [u8; 24],
+    n: usize,
+}
+
+impl Digits {
+    fn from_slice(s: &[u8]) -> Digits {
+        let mut d = [b'0'; 24];
+        let n = s.len().min(24);
+        d[..n].copy_from_slice(&s[..n]);
+        Digits { d, n }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.d[..self.n]
+    }
+
+    fn len(&self) -> usize {
+        self.n
+    }
+}
+
+/// A cheap test that lets almost every value skip [`even_tie`]: a tie between two shortest
+/// `n`-digit strings needs the exact value of `x` to have exactly `n + 1` significant digits,
+/// the last one a 5. With `x = m * 2^e` (`m` odd): for `e < 0` the significant digits are
+/// those of `m * 5^-e`, which has more than 19 digits once `-e > 27`; for `e > 0` the last
+/// significant digit is even unless every factor 2 pairs with a factor 5 of `m` (`e <= 22`).
+fn may_tie(x: f64, n: usize) -> bool {
+    let bits = x.to_bits();
+    let biased = i32::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mut m, mut e) = if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), biased - 1075)
+    };
+    if m == 0 {
+        return false;
+    }
+    let tz = m.trailing_zeros();
+    m >>= tz;
+    e += i32::try_from(tz).unwrap_or(0);
+    let mut exact: u128 = match e {
+        e if e < -27 || e > 22 => return false,
+        e if e < 0 => u128::from(m) * 5u128.pow(e.unsigned_abs()),
+        e => u128::from(m) << e,
+    };
+    while exact % 10 == 0 {
+        exact /= 10;
+    }
+    exact % 10 == 5 && exact.ilog10() as usize == n
 }
 
 /// When two shortest digit strings of `n` digits are equally close to `x` (its exact value
@@ -85,13 +140,23 @@ fn even_tie(x: f64, n: usize, scratch: &mut String) -> Option<(Vec<u8>, i32)> {
     Some((exact, exponent))
 }
 
-/// Digits (trailing zeros dropped) and exponent of Rust's `{:e}` text.
-fn split_sci(sci: &str) -> (Vec<u8>, i32) {
-    let (mut digits, exponent) = split_sci_raw(sci);
-    while digits.len() > 1 && digits.last() == Some(&b'0') {
-        digits.pop();
+/// Digits (trailing zeros dropped) and exponent of Rust's `{:e}` text, without allocating.
+fn split_sci(sci: &str) -> (Digits, i32) {
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci, "0"));
+    let mut digits = Digits {
+        d: [b'0'; 24],
+        n: 0,
+    };
+    for b in mantissa.bytes().filter(u8::is_ascii_digit) {
+        if digits.n < digits.d.len() {
+            digits.d[digits.n] = b;
+            digits.n += 1;
+        }
     }
-    (digits, exponent)
+    while digits.n > 1 && digits.d[digits.n - 1] == b'0' {
+        digits.n -= 1;
+    }
+    (digits, exponent.parse().unwrap_or(0))
 }
 
 /// Digits (as written) and exponent of Rust's `{:e}` text.
@@ -111,7 +176,7 @@ pub(crate) fn push_float6(out: &mut Vec<u8>, x: f32, scratch: &mut String) {
     // Exact decimal expansion rounded to 6 significant digits, ties to even: "1.23457e-38".
     let _ = write!(scratch, "{:.5e}", f64::from(x).abs());
     let (digits, exponent) = split_sci(scratch);
-    lay_out(out, x < 0.0, &digits, exponent);
+    lay_out(out, x < 0.0, digits.as_slice(), exponent);
 }
 
 /// Lays out significant digits `d1 d2 ...` times `10^exponent` (as `d1.d2...e<exponent>`) the
@@ -174,11 +239,19 @@ pub(crate) fn push_uint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Appends `v` zero-padded to `width` digits.
-fn push_padded(out: &mut Vec<u8>, v: u64, width: usize) {
-    let mut buf = Vec::with_capacity(20);
-    push_uint(&mut buf, v);
-    out.extend(std::iter::repeat_n(b'0', width.saturating_sub(buf.len())));
-    out.extend_from_slice(&buf);
+fn push_padded(out: &mut Vec<u8>, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = at.min(buf.len().saturating_sub(width));
+    out.extend_from_slice(&buf[start..]);
 }
 
 /// Appends `.ffffff` cut to `fsp` digits (nothing when `fsp` is 0).
@@ -186,8 +259,12 @@ pub(crate) fn push_fraction(out: &mut Vec<u8>, micros: u32, fsp: u8) {
     if fsp == 0 {
         return;
     }
-    let mut six = Vec::with_capacity(6);
-    push_padded(&mut six, u64::from(micros % 1_000_000), 6);
+    let mut six = [b'0'; 6];
+    let mut v = micros % 1_000_000;
+    for d in six.iter_mut().rev() {
+        *d = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
     out.push(b'.');
     out.extend_from_slice(&six[..usize::from(fsp.min(6))]);
 }
