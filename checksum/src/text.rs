@@ -80,7 +80,7 @@ fn may_tie(x: f64, n: usize) -> bool {
     m >>= tz;
     e += i32::try_from(tz).unwrap_or(0);
     let mut exact: u128 = match e {
-        e if e < -27 || e > 22 => return false,
+        e if !(-27..=22).contains(&e) => return false,
         e if e < 0 => u128::from(m) * 5u128.pow(e.unsigned_abs()),
         e => u128::from(m) << e,
     };
