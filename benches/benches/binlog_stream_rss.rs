@@ -19,6 +19,19 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// Writes a template event at `offset` with its own end_log_pos and CRC32; returns the end.
+fn write_event(raw: &[u8], offset: u64, out: &mut impl Write) -> std::io::Result<u64> {
+    let mut event = raw.to_vec();
+    let mut h = EventHeader::from_prefix(&event).expect("template event");
+    h.log_pos = (offset + event.len() as u64) as u32;
+    event[..19].copy_from_slice(&h.to_bytes());
+    let split = event.len() - 4;
+    let crc = crc32fast::hash(&event[..split]); // no FDE here: no in-use bit to clear
+    event[split..].copy_from_slice(&crc.to_le_bytes());
+    out.write_all(&event)?;
+    Ok(offset + event.len() as u64)
+}
+
 fn main() -> std::io::Result<()> {
     let target_mb: u64 = std::env::var("BINLOG_RSS_MB")
         .ok()
@@ -44,25 +57,14 @@ fn main() -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, File::create(&path)?);
     out.write_all(&MAGIC)?;
     let mut offset = MAGIC.len() as u64;
-    let mut write = |raw: &[u8], out: &mut BufWriter<File>| -> std::io::Result<()> {
-        let mut event = raw.to_vec();
-        let mut h = EventHeader::from_prefix(&event).expect("template event");
-        h.log_pos = (offset + event.len() as u64) as u32;
-        event[..19].copy_from_slice(&h.to_bytes());
-        let split = event.len() - 4;
-        let mut hashed = event[..split].to_vec();
-        hashed[17] &= !1;
-        let crc = crc32fast::hash(&hashed);
-        event[split..].copy_from_slice(&crc.to_le_bytes());
-        offset += event.len() as u64;
-        out.write_all(&event)
-    };
+    // FDE and GTID_LIST sit where the template put them: copied as they are.
     for e in head {
-        write(e, &mut out)?;
+        out.write_all(e)?;
+        offset += e.len() as u64;
     }
     while offset < target_mb << 20 {
         for e in txn {
-            write(e, &mut out)?;
+            offset = write_event(e, offset, &mut out)?;
         }
     }
     out.flush()?;

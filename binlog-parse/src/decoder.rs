@@ -151,6 +151,7 @@ impl Decoder {
     }
 
     /// Takes one step over `input`, which must start at [`Decoder::offset`].
+    #[inline]
     pub fn decode<'a>(&mut self, input: &'a [u8]) -> Step<'a> {
         match &self.phase {
             Phase::Failed(e) => return Step::Failed(e.clone()),
@@ -222,6 +223,7 @@ impl Decoder {
         self.positions.primary = None;
     }
 
+    #[inline]
     fn event<'a>(&mut self, input: &'a [u8]) -> Result<Option<EventRef<'a>>, Error> {
         let Some(header) = EventHeader::from_prefix(input) else {
             return Ok(None);

@@ -16,6 +16,7 @@ pub(crate) struct Positions {
 }
 
 impl Positions {
+    #[inline]
     pub(crate) fn check(
         &mut self,
         offset: u64,
