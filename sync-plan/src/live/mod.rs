@@ -7,7 +7,7 @@
 //! `COUNT(*)` and a hash sum computed by the server, one row back per chunk and side). A
 //! differing chunk is cut at the middle key of its larger side and only the lower half is
 //! checksummed again: the upper half's checksum is the parent's minus the lower's (the checksums
-//! are sums, or XORs for the pt algorithm). Once a differing range holds at most
+//! are sums modulo 2^64). Once a differing range holds at most
 //! [`DrillOptions::leaf_rows`] rows on each side, its full rows are fetched from both sides,
 //! each with the server's `WEIGHT_STRING` of its collated key parts, and merge-joined by
 //! [`crate::diff_keyed`]. So the rows that cross the network are about one per chunk, plus
@@ -28,7 +28,7 @@
 
 mod drill;
 
-pub use drill::{diff_table, DrillOptions, DrillStats, TableDiff};
+pub use drill::{diff_table, DrillOptions, DrillStats, RangeHash, TableDiff};
 
 use chunker::{ColumnType, Table, Value};
 use mysql::prelude::Queryable;
