@@ -214,3 +214,98 @@ fn relay_logs_and_the_1236_impossible_position_end_to_end() -> TestResult {
     assert_eq!(n, 1);
     Ok(())
 }
+
+// Not live: the `binlog-inspect` binary over the real fixtures (no server needed).
+
+fn fixture(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/testdata/binlogs")
+        .join(name);
+    if path.exists() {
+        Some(path)
+    } else {
+        examples::skip(&format!("fixture {} is absent", path.display()));
+        None
+    }
+}
+
+fn inspect(args: &[&std::ffi::OsStr]) -> Result<(i32, String), Box<dyn Error>> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_binlog-inspect"))
+        .args(args)
+        .output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout)? + &String::from_utf8(out.stderr)?,
+    ))
+}
+
+#[test]
+fn binlog_inspect_lists_diagnoses_and_exits_by_status() -> TestResult {
+    let (Some(clean), Some(torn)) = (
+        fixture("mysql-bin.checksum-crc32"),
+        fixture("binlog_truncated_prev_gtid_event.000001"),
+    ) else {
+        return Ok(());
+    };
+    let (code, out) = inspect(&[clean.as_os_str()])?;
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("# at 4\n") && out.contains("end_log_pos") && out.contains("rotated"),
+        "{out}"
+    );
+
+    let (code, out) = inspect(&["--json".as_ref(), torn.as_os_str()])?;
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let event = &lines[0];
+    for field in [
+        "file",
+        "offset",
+        "type_code",
+        "type",
+        "size",
+        "end_log_pos",
+        "server_id",
+        "timestamp",
+        "checksum",
+    ] {
+        assert!(event.get(field).is_some(), "{field} missing in {event}");
+    }
+    assert_eq!(event["checksum"], "ok");
+    let summary = &lines.last().ok_or("no summary")?["summary"];
+    assert_eq!(
+        (
+            summary["status"].as_str(),
+            summary["valid_end"].as_u64(),
+            summary["events"].as_u64()
+        ),
+        (Some("torn"), Some(120), Some(1))
+    );
+
+    let position = format!("{}:30000", name(&clean));
+    let (code, out) = inspect(&[
+        "--diagnose".as_ref(),
+        "--json".as_ref(),
+        "--replica-position".as_ref(),
+        position.as_ref(),
+        clean.as_os_str(),
+    ])?;
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.trim())?;
+    assert_eq!(v["replica_position"]["verdict"], "impossible");
+    assert_eq!(v["replica_position"]["restart"]["file"], "mysql-bin.000002");
+    assert_eq!(v["replica_position"]["restart"]["position"], 4);
+
+    let (code, _) = inspect(&["/nonexistent/mysql-bin.000001".as_ref()])?;
+    assert_eq!(code, 2);
+    let (code, _) = inspect(&[
+        "--replica-position".as_ref(),
+        "x:4".as_ref(),
+        clean.as_os_str(),
+    ])?;
+    assert_eq!(code, 2);
+    Ok(())
+}
