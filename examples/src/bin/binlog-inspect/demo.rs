@@ -94,7 +94,7 @@ pub fn run() -> Result<bool, String> {
         out.display()
     ));
     let clean = report::diagnose(
-        &[out.clone()],
+        std::slice::from_ref(&out),
         Some(&(last_name.clone(), replica_pos)),
         false,
     )?;
