@@ -227,3 +227,51 @@ fn replica_positions_get_verdicts_and_restart_points() {
     assert_eq!((c.verdict, c.restart), (Verdict::UnknownFile, None));
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+#[test]
+fn gtid_state_going_backwards_between_files_is_a_chain_finding() {
+    let dir = std::env::temp_dir().join(format!("binlog-parse-gtid-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // MariaDB: file 1 completes 0-1-5; file 2 (written after a crash) lists 0-1-3.
+    let first = LogBuilder::mariadb()
+        .gtid_list(&[(0, 1, 4)])
+        .mariadb_gtid(0, 5, 1)
+        .query("shop", "CREATE TABLE a (x INT)")
+        .finish();
+    let second = LogBuilder::mariadb().gtid_list(&[(0, 1, 3)]).finish();
+    std::fs::write(dir.join("maria-bin.000001"), &first).expect("write");
+    std::fs::write(dir.join("maria-bin.000002"), &second).expect("write");
+    // MySQL: file 1 completes :11; file 2's Previous_gtids stops at :10.
+    let one = orders(
+        LogBuilder::mysql80().previous_gtids(&[(UUID, &[(1, 11)])]),
+        11,
+        11,
+    )
+    .finish();
+    let two = LogBuilder::mysql80()
+        .previous_gtids(&[(UUID, &[(1, 11)])])
+        .finish();
+    std::fs::write(dir.join("mysql-bin.000001"), &one).expect("write");
+    std::fs::write(dir.join("mysql-bin.000002"), &two).expect("write");
+
+    let set = LogSet::open(&dir)
+        .expect("opens")
+        .diagnose()
+        .expect("diagnoses");
+    assert!(
+        set.chain.iter().any(|f| matches!(
+            f,
+            ChainFinding::GtidPositionRegressed {
+                domain_id: 0,
+                last_seq: 5,
+                listed_seq: 3,
+                ..
+            }
+        )),
+        "{:?}",
+        set.chain
+    );
+    assert!(set.chain.iter().any(|f| matches!(f,
+        ChainFinding::GtidsMissingFromNext { missing, .. } if missing == "3e11fa47-71ca-11e1-9e33-c80aa9429562:11")), "{:?}", set.chain);
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

@@ -7,7 +7,7 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use binlog_parse::diagnose::diagnose_path;
+use binlog_parse::diagnose::{diagnose_path, ChainFinding};
 use binlog_parse::{FileStatus, Framer, LogSet, Verdict};
 use examples::harness::{self, Pair, ReplicationMode, Server, ServerOptions};
 
@@ -184,6 +184,31 @@ fn relay_logs_and_the_1236_impossible_position_end_to_end() -> TestResult {
     pair.primary.restart()?;
 
     let set = LogSet::open(&pair.primary.binlog_dir())?.diagnose()?;
+    // The finding about GTID state going backwards agrees with what the restarted server says.
+    let torn_entry = set
+        .files
+        .iter()
+        .find(|f| f.name == file)
+        .ok_or("the torn file is in the set")?;
+    let completed = torn_entry
+        .diagnosis
+        .transactions
+        .mariadb_position()
+        .get(0)
+        .map(|g| g.seq_no);
+    let now: String = pair.primary.query_one("SELECT @@gtid_binlog_pos")?;
+    let now_seq: Option<u64> = now.rsplit('-').next().and_then(|s| s.parse().ok());
+    let regressed = matches!((now_seq, completed), (Some(n), Some(c)) if n < c);
+    let flagged = set
+        .chain
+        .iter()
+        .any(|f| matches!(f, ChainFinding::GtidPositionRegressed { .. }));
+    assert_eq!(
+        flagged, regressed,
+        "server now at {now}, file completed {completed:?}: {:?}",
+        set.chain
+    );
+    eprintln!("after restart the primary's gtid_binlog_pos is {now}; the torn file completed seq {completed:?}");
     let check = set.check_replica_position(&file, read_pos)?;
     assert_eq!(check.verdict, Verdict::Impossible, "{check:?}");
     let (next, pos) = check.restart.clone().ok_or("no restart point")?;

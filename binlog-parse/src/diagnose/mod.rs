@@ -2,6 +2,7 @@
 //! files with a replica's position ([`LogSet`]).
 
 mod file;
+mod replica;
 mod resync;
 mod set;
 mod txn;
@@ -10,7 +11,6 @@ pub use file::{
     diagnose_bytes, diagnose_bytes_with, diagnose_reader, Diagnoser, FileDiagnosis, FileStatus,
     PositionFindings,
 };
-pub use set::{
-    diagnose_path, ChainFinding, FileEntry, LogSet, ReplicaCheck, SetDiagnosis, Verdict,
-};
+pub use replica::{ReplicaCheck, Verdict};
+pub use set::{diagnose_path, ChainFinding, FileEntry, LogSet, SetDiagnosis};
 pub use txn::{add_previous, mysql_gtid, Transactions};

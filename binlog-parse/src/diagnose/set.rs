@@ -6,8 +6,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::diagnose::file::{diagnose_bytes, diagnose_reader, FileDiagnosis, FileStatus};
-use crate::header::{LogPos, MAGIC};
-use crate::reader::EventReader;
+use crate::header::MAGIC;
 
 /// Files up to this size are read whole (for the resync scan); larger ones are streamed.
 const READ_WHOLE_LIMIT: u64 = 256 << 20;
@@ -53,6 +52,30 @@ pub enum ChainFinding {
         /// How it ends.
         status: FileStatus,
     },
+    /// MariaDB: the next file's GTID_LIST is behind what this file completed in a domain. A
+    /// server that restarts with this position will hand out sequence numbers again (seen with
+    /// MariaDB 10.11 after a SIGKILL and a torn last event).
+    GtidPositionRegressed {
+        /// The earlier file.
+        file: String,
+        /// The file whose GTID_LIST is behind.
+        next: String,
+        /// The domain.
+        domain_id: u32,
+        /// The last sequence number complete in `file`.
+        last_seq: u64,
+        /// The sequence number `next`'s GTID_LIST gives.
+        listed_seq: u64,
+    },
+    /// MySQL: GTIDs complete in this file are missing from the next file's Previous_gtids.
+    GtidsMissingFromNext {
+        /// The earlier file.
+        file: String,
+        /// The file whose Previous_gtids lacks them.
+        next: String,
+        /// The missing GTIDs, in MySQL's text form.
+        missing: String,
+    },
     /// The numeric suffixes skip values: files are missing between these two.
     Gap {
         /// The file before the gap.
@@ -69,55 +92,6 @@ pub struct SetDiagnosis {
     pub files: Vec<FileEntry>,
     /// Findings about the chain.
     pub chain: Vec<ChainFinding>,
-}
-
-/// The verdict on a replica's requested (file, position).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Verdict {
-    /// An event boundary within the valid part of the file: replication can resume there.
-    Valid,
-    /// Beyond the valid end of the file: the replica read events the primary no longer has
-    /// (error 1236, "impossible position").
-    Impossible,
-    /// Inside the valid part but not where an event starts.
-    NotEventBoundary,
-    /// The file is not in the set.
-    UnknownFile,
-}
-
-impl Verdict {
-    /// `valid`, `impossible`, `not_event_boundary` or `unknown_file`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Impossible => "impossible",
-            Verdict::NotEventBoundary => "not_event_boundary",
-            Verdict::UnknownFile => "unknown_file",
-        }
-    }
-}
-
-/// A replica position checked against the set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplicaCheck {
-    /// The file asked about.
-    pub file: String,
-    /// The position asked about.
-    pub position: u64,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Where to restart: the same place when valid; the next file at 4 when impossible; the
-    /// start of the enclosing event when not at a boundary. `None` when the set has no such
-    /// file yet (the primary opens one at start-up).
-    pub restart: Option<(String, u64)>,
-    /// The file's valid end, when the file is known.
-    pub valid_end: Option<LogPos>,
-    /// Bytes the replica has read past the primary's valid end: events the replica may hold
-    /// (and may have applied) that the primary lost in the crash.
-    pub beyond_valid_end: u64,
-    /// Of those, bytes the primary still has as a torn partial event.
-    pub torn_bytes_on_primary: u64,
 }
 
 fn numeric_suffix(name: &str) -> Option<u64> {
@@ -249,6 +223,7 @@ fn chain_findings(files: &[FileEntry]) -> Vec<ChainFinding> {
                 status: a.diagnosis.status,
             }),
         }
+        gtid_continuity(a, b, &mut out);
         if let (Some(x), Some(y)) = (numeric_suffix(&a.name), numeric_suffix(&b.name)) {
             if y > x + 1 {
                 out.push(ChainFinding::Gap {
@@ -261,88 +236,38 @@ fn chain_findings(files: &[FileEntry]) -> Vec<ChainFinding> {
     out
 }
 
-/// Where `pos` falls among the events of a file: `Ok(())` on a boundary, `Err(start)` inside
-/// the event starting at `start`.
-fn boundary(path: &Path, pos: u64) -> io::Result<Result<(), u64>> {
-    if pos == 4 {
-        return Ok(Ok(()));
-    }
-    let mut reader = EventReader::new(BufReader::new(File::open(path)?));
-    let mut last_end = 4;
-    while let Some(Ok(ev)) = reader.next_event() {
-        let (start, end) = (ev.offset().0, ev.end().0);
-        if end == pos {
-            return Ok(Ok(()));
+/// Whether the GTID state at the start of `b` covers what `a` completed.
+fn gtid_continuity(a: &FileEntry, b: &FileEntry, out: &mut Vec<ChainFinding>) {
+    let (ta, tb) = (&a.diagnosis.transactions, &b.diagnosis.transactions);
+    for g in ta.mariadb_position().iter() {
+        if let Some(listed) = tb.gtid_list.get(g.domain_id) {
+            if listed.seq_no < g.seq_no {
+                out.push(ChainFinding::GtidPositionRegressed {
+                    file: a.name.clone(),
+                    next: b.name.clone(),
+                    domain_id: g.domain_id,
+                    last_seq: g.seq_no,
+                    listed_seq: listed.seq_no,
+                });
+            }
         }
-        if end > pos {
-            return Ok(Err(start));
-        }
-        last_end = end;
     }
-    Ok(if pos == last_end {
-        Ok(())
-    } else {
-        Err(last_end)
-    })
+    let executed = ta.executed();
+    if !executed.is_empty() && b.diagnosis.server_version.is_some() {
+        let missing = executed.difference(&tb.previous_gtids);
+        if !missing.is_empty() {
+            out.push(ChainFinding::GtidsMissingFromNext {
+                file: a.name.clone(),
+                next: b.name.clone(),
+                missing: format!("{missing:#}"),
+            });
+        }
+    }
 }
 
 impl SetDiagnosis {
     /// Whether every file is clean (rotated, stopped, or unclosed but complete).
     pub fn all_clean(&self) -> bool {
         self.files.iter().all(|f| f.diagnosis.status.is_clean())
-    }
-
-    /// Checks a replica's requested `(file, position)` (its `Master_Log_File` /
-    /// `Read_Master_Log_Pos`, or `Relay_Master_Log_File` / `Exec_Master_Log_Pos`).
-    pub fn check_replica_position(&self, file: &str, position: u64) -> io::Result<ReplicaCheck> {
-        let mut check = ReplicaCheck {
-            file: file.to_owned(),
-            position,
-            verdict: Verdict::UnknownFile,
-            restart: None,
-            valid_end: None,
-            beyond_valid_end: 0,
-            torn_bytes_on_primary: 0,
-        };
-        let Some(i) = self.files.iter().position(|f| f.name == file) else {
-            return Ok(check);
-        };
-        let entry = &self.files[i];
-        let d = &entry.diagnosis;
-        check.valid_end = Some(d.valid_end);
-        let next = self
-            .files
-            .get(i + 1)
-            .map(|f| (f.name.clone(), LogPos::FIRST_EVENT.0))
-            // No later file in the set: the one this file's Rotate names.
-            .or_else(|| d.rotate_to.clone());
-        if position > d.valid_end.0 {
-            check.verdict = Verdict::Impossible;
-            check.beyond_valid_end = position - d.valid_end.0;
-            check.torn_bytes_on_primary = d.torn_tail.min(check.beyond_valid_end);
-            check.restart = next;
-            return Ok(check);
-        }
-        if position < 4 {
-            check.verdict = Verdict::NotEventBoundary;
-            check.restart = Some((file.to_owned(), 4));
-            return Ok(check);
-        }
-        match boundary(&entry.path, position)? {
-            Ok(()) => {
-                check.verdict = Verdict::Valid;
-                // At the end of a rotated file the replica continues in the next one.
-                check.restart = if position == d.valid_end.0 && d.status == FileStatus::Rotated {
-                    next.or(Some((file.to_owned(), position)))
-                } else {
-                    Some((file.to_owned(), position))
-                };
-            }
-            Err(start) => {
-                check.verdict = Verdict::NotEventBoundary;
-                check.restart = Some((file.to_owned(), start));
-            }
-        }
-        Ok(check)
     }
 }

@@ -139,6 +139,13 @@ fn finding_text(f: &ChainFinding) -> String {
             "{file} ends {} without a rotate: the server stopped or crashed there and opened the next file at start-up",
             status.as_str()
         ),
+        ChainFinding::GtidPositionRegressed { file, next, domain_id, last_seq, listed_seq } => format!(
+            "{next} starts at GTID {domain_id}-*-{listed_seq} but {file} already completed {domain_id}-*-{last_seq}: \
+             the restarted server will reuse sequence numbers (check gtid_binlog_state before taking writes)"
+        ),
+        ChainFinding::GtidsMissingFromNext { file, next, missing } => {
+            format!("GTIDs completed in {file} are missing from {next}'s Previous_gtids: {missing}")
+        }
         ChainFinding::Gap { after, before } => format!("files are missing between {after} and {before}"),
         other => format!("{other:?}"),
     }
