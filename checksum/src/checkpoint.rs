@@ -30,8 +30,12 @@ pub struct TableProgress {
     pub finished: bool,
     /// Chunks compared so far.
     pub chunks: u64,
-    /// The differing chunks found so far.
+    /// The differing chunks found so far (confirmed by their rechecks).
     pub differences: Vec<ChunkDiff>,
+    /// Chunks that differed at their first check and wait for their recheck, which runs for
+    /// all of them together once the walk is over (so one wait serves them all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Chunk>,
 }
 
 impl Checkpoint {

@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | exact double of a FLOAT/DOUBLE column, shortest round-trip text | `CAST(c AS DOUBLE)` | `CAST(c AS DOUBLE)` | `(c + 0e0)` |
 //! | the type word pt-table-checksum sees for `JSON` | `longtext` (JSON is an alias) | `json` | `json` |
+//! | GTIDs written / applied | `@@gtid_binlog_pos` / `@@gtid_slave_pos` | `@@gtid_executed` | `@@gtid_executed` |
 //! | replica status | `SHOW SLAVE STATUS`, `Seconds_Behind_Master` | `SHOW REPLICA STATUS`, `Seconds_Behind_Source` (8.0.22+) | `SHOW SLAVE STATUS`, `Seconds_Behind_Master` |
 //!
 //! Only the MariaDB column is verified live (10.11); the MySQL columns follow MySQL's manual
@@ -81,6 +82,15 @@ impl Dialect {
                 minor,
                 patch,
             } => (major, minor, patch) >= want,
+        }
+    }
+
+    /// What the source has written and what a replica has applied, as GTID positions:
+    /// (query on the source, query on the replica).
+    pub(crate) fn applied_gtids(self) -> (&'static str, &'static str) {
+        match self {
+            Dialect::MariaDb => ("SELECT @@gtid_binlog_pos", "SELECT @@gtid_slave_pos"),
+            Dialect::MySql { .. } => ("SELECT @@gtid_executed", "SELECT @@gtid_executed"),
         }
     }
 

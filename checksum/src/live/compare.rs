@@ -1,19 +1,22 @@
 //! Two servers, chunk by chunk, at the same time.
 //!
 //! The chunker walks the source's index (on a connection of its own); each chunk is then
-//! checksummed on the source and the target at once, on two threads. A chunk that differs is
-//! checksummed again on both after `recheck_wait`, up to `rechecks` times: if it agrees then,
-//! the difference was a write in flight and is counted, not reported. Progress (last finished
-//! chunk and the differences so far) goes to the checkpoint after every chunk.
+//! checksummed on the source and the target at once, on two threads. Chunks that differ are
+//! checksummed again on both once the walk is over, at least `recheck_wait` after their first
+//! check, up to `rechecks` rounds: a chunk that agrees then was a write in flight and is
+//! counted, not reported. Progress (last finished chunk, chunks awaiting their recheck, and
+//! the confirmed differences) goes to the checkpoint after every chunk.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use chunker::{choose_key, Chunk, ChunkSize, Table, Walker};
 use mysql::{Conn, Opts};
 
+use super::pair::{both, SourceWrites};
 use super::throttle::{Throttle, Wait};
-use super::{checksum_chunk, next_chunk, prepare_session, server_err, ChunkRef, Engine};
+use super::{next_chunk, prepare_session, server_err, Engine};
 use crate::checkpoint::Checkpoint;
 use crate::engine::{ChunkChecksum, RowPlan};
 use crate::error::{redact, At, Error};
@@ -174,42 +177,10 @@ impl Comparer {
         &mut self.walk
     }
 
-    fn both(
-        &mut self,
-        engine: Engine,
-        plans: (&RowPlan, &RowPlan),
-        chunk: &Chunk,
-        key: Option<&chunker::Key>,
-        table: &Table,
-    ) -> Result<(ChunkChecksum, ChunkChecksum, Duration), Error> {
-        let (source, target) = (&mut self.source, &mut self.target);
-        let s_ref = ChunkRef {
-            plan: plans.0,
-            chunk,
-            key,
-        };
-        let t_ref = ChunkRef {
-            plan: plans.1,
-            chunk,
-            key,
-        };
-        let (s, t) = std::thread::scope(|scope| {
-            let handle =
-                scope.spawn(move || checksum_chunk(target, "target", engine, t_ref, table));
-            let s = checksum_chunk(source, "source", engine, s_ref, table);
-            let t = handle.join().unwrap_or_else(|_| {
-                Err(Error::Table {
-                    at: plans.1.at(Some(chunk.number)),
-                    reason: "the target's checksum thread panicked".into(),
-                })
-            });
-            (s, t)
-        });
-        let ((s, ds), (t, dt)) = (s?, t?);
-        Ok((s, t, ds.max(dt)))
-    }
-
     /// Compares one table; resumes from `checkpoint` and records progress in it.
+    ///
+    /// The walker runs on a thread of its own (on the walk connection), one chunk ahead of the
+    /// checksums, so the source's boundary scans overlap the two servers' checksums.
     pub fn compare_table(
         &mut self,
         table: &Table,
@@ -232,7 +203,7 @@ impl Comparer {
             RowPlan::new(table, opts.algorithm, self.target_dialect),
         );
         let mut done = checkpoint.tables.get(&name).cloned().unwrap_or_default();
-        let mut walker = match (&done.last_done, done.finished) {
+        let walker = match (&done.last_done, done.finished) {
             (_, true) => None,
             (Some(last), false) => Some(
                 Walker::resume_after(table, &choice, opts.chunk_size, last).map_err(table_err)?,
@@ -245,63 +216,113 @@ impl Comparer {
             .map(|k| k.column_names().map(str::to_string).collect())
             .unwrap_or_default();
         let start_in_flight = self.in_flight;
-        while let Some(w) = walker.as_mut() {
-            let target_dialect = self.target_dialect;
-            let (source, target) = (&mut self.source, &mut self.target);
-            opts.throttle.wait(
-                &at,
-                source,
-                &mut [("target", target, target_dialect)],
-                &mut |wait| progress(Progress::Waiting(wait)),
-            )?;
-            let Some(chunk) = next_chunk(&mut self.walk, "source", w, table)? else {
-                done.finished = true;
-                break;
+        let mut writes = SourceWrites::new();
+        let mut last_diff_at: Option<Instant> = None;
+        let Comparer {
+            walk,
+            source,
+            target,
+            source_dialect,
+            target_dialect,
+            in_flight,
+        } = self;
+        let dialects = (*source_dialect, *target_dialect);
+        let pair =
+            |source: &mut Conn, target: &mut Conn, chunk: &Chunk, writes: &mut SourceWrites| {
+                both(
+                    source,
+                    target,
+                    opts.engine,
+                    (&plans.0, &plans.1),
+                    chunk,
+                    key.as_ref(),
+                    table,
+                    writes,
+                    dialects,
+                )
             };
-            let (mut s, mut t, elapsed) = self.both(
-                opts.engine,
-                (&plans.0, &plans.1),
-                &chunk,
-                key.as_ref(),
-                table,
-            )?;
-            w.on_chunk_done(s.rows.max(t.rows), elapsed);
-            let mut left = opts.rechecks;
-            while s != t && left > 0 {
-                left -= 1;
+        if let Some(mut walker) = walker {
+            let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Result<Chunk, Error>>(1);
+            let (done_tx, done_rx) = mpsc::channel::<(u64, Duration)>();
+            std::thread::scope(|scope| -> Result<(), Error> {
+                scope.spawn(move || loop {
+                    while let Ok((rows, elapsed)) = done_rx.try_recv() {
+                        walker.on_chunk_done(rows, elapsed);
+                    }
+                    match next_chunk(walk, "source", &mut walker, table) {
+                        Ok(Some(chunk)) => {
+                            let last = chunk.is_last();
+                            if chunk_tx.send(Ok(chunk)).is_err() || last {
+                                break;
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            let _ = chunk_tx.send(Err(e));
+                            break;
+                        }
+                    }
+                });
+                for chunk in chunk_rx {
+                    let chunk = chunk?;
+                    opts.throttle.wait(
+                        &at,
+                        source,
+                        &mut [("target", target, *target_dialect)],
+                        &mut |wait| progress(Progress::Waiting(wait)),
+                    )?;
+                    let r = pair(source, target, &chunk, &mut writes)?;
+                    let _ = done_tx.send((r.source.rows.max(r.target.rows), r.elapsed));
+                    progress(Progress::Chunk {
+                        chunk: &chunk,
+                        source: &r.source,
+                        target: &r.target,
+                    });
+                    if r.source != r.target {
+                        if opts.rechecks > 0 && !r.quiet {
+                            done.pending.push(chunk.clone());
+                            last_diff_at = Some(Instant::now());
+                        } else {
+                            done.differences
+                                .push(ChunkDiff::new(&chunk, r.source, r.target));
+                        }
+                    }
+                    done.chunks += 1;
+                    done.last_done = Some(chunk);
+                    save(checkpoint, &name, &done, opts)?;
+                    if !opts.sleep.is_zero() {
+                        std::thread::sleep(opts.sleep);
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        // Recheck the chunks that differed while writes were possible, all together: one
+        // wait (less the time the walk already took since the last of them) per round.
+        let mut round = 0;
+        while !done.pending.is_empty() && !done.finished {
+            round += 1;
+            let waited = last_diff_at.map_or(Duration::ZERO, |t| t.elapsed());
+            std::thread::sleep(opts.recheck_wait.saturating_sub(waited));
+            last_diff_at = Some(Instant::now());
+            let mut still = Vec::new();
+            for chunk in std::mem::take(&mut done.pending) {
                 progress(Progress::Recheck {
                     chunk: chunk.number,
                 });
-                std::thread::sleep(opts.recheck_wait);
-                (s, t, _) = self.both(
-                    opts.engine,
-                    (&plans.0, &plans.1),
-                    &chunk,
-                    key.as_ref(),
-                    table,
-                )?;
-                if s == t {
-                    self.in_flight += 1;
+                let r = pair(source, target, &chunk, &mut writes)?;
+                if r.source == r.target {
+                    *in_flight += 1;
+                } else if round >= opts.rechecks || r.quiet {
+                    done.differences
+                        .push(ChunkDiff::new(&chunk, r.source, r.target));
+                } else {
+                    still.push(chunk);
                 }
             }
-            progress(Progress::Chunk {
-                chunk: &chunk,
-                source: &s,
-                target: &t,
-            });
-            if s != t {
-                done.differences.push(ChunkDiff::new(&chunk, s, t));
-            }
-            done.chunks += 1;
-            done.finished = chunk.is_last();
-            done.last_done = Some(chunk);
+            done.pending = still;
+            done.differences.sort_by_key(|d| d.chunk);
             save(checkpoint, &name, &done, opts)?;
-            if done.finished {
-                break;
-            }
-            if !opts.sleep.is_zero() {
-                std::thread::sleep(opts.sleep);
-            }
         }
         done.finished = true;
         save(checkpoint, &name, &done, opts)?;
@@ -310,7 +331,7 @@ impl Comparer {
             index: key.map(|k| k.index),
             key_columns,
             chunks: done.chunks,
-            in_flight: self.in_flight - start_in_flight,
+            in_flight: *in_flight - start_in_flight,
             differences: done.differences,
         })
     }

@@ -5,6 +5,7 @@
 //! only runs it, converts values, times chunks and waits when the servers are busy.
 
 mod compare;
+mod pair;
 mod replicate;
 mod throttle;
 mod wire;

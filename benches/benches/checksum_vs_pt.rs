@@ -1,0 +1,131 @@
+//! The big comparison, run once by hand (`cargo bench -p benches --bench checksum_vs_pt`):
+//! a 1,000,000-row table on a primary and its replica (two loopback MariaDB servers), with
+//! scattered differences made on the replica only; wall time from start to the difference
+//! report for this crate (strong algorithm, server and client engines) and for
+//! pt-table-checksum 3.2.1 (checksum on the primary, then its replicate check on the replica),
+//! in the same run, on the same data. Peak memory of our compare is measured in a child
+//! process, on the full table and on a 100,000-row slice of it.
+//!
+//! Not part of the test suite: `cargo bench --no-run` only builds it. Set `CK_ROWS` to change
+//! the table size.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use checksum::live::{CompareOptions, Comparer, Engine};
+use checksum::Checkpoint;
+use examples::harness::Pair;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Child mode: compare one table and print `seconds differing_chunks peak_rss_kib`.
+fn child(source: &str, target: &str, table: &str, engine: Engine) -> Res<()> {
+    let started = Instant::now();
+    let mut cmp = Comparer::connect(source, target)?;
+    let t = chunker::live::load_table(cmp.walk_conn(), "bench", table)?;
+    let opts = CompareOptions {
+        engine,
+        ..CompareOptions::default()
+    };
+    let mut cp = Checkpoint::new(opts.algorithm);
+    let r = cmp.compare_table(&t, &opts, &mut cp, &mut |_| {})?;
+    let secs = started.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or("0");
+    println!("{secs:.3} {} {hwm} {}", r.differences.len(), r.chunks);
+    Ok(())
+}
+
+/// Runs our compare in a child process; returns (seconds, differing chunks, peak KiB, chunks).
+fn ours(source: &str, target: &str, table: &str, engine: &str) -> Res<(f64, u64, u64, u64)> {
+    let out = Command::new(std::env::current_exe()?)
+        .env("CK_CHILD", format!("{source} {target} {table} {engine}"))
+        .output()?;
+    let text = String::from_utf8(out.stdout)?;
+    let f: Vec<&str> = text.split_whitespace().collect();
+    if f.len() != 4 {
+        return Err(format!("child failed: {text} {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok((f[0].parse()?, f[1].parse()?, f[2].parse()?, f[3].parse()?))
+}
+
+fn main() -> Res<()> {
+    if let Ok(spec) = std::env::var("CK_CHILD") {
+        let p: Vec<&str> = spec.split(' ').collect();
+        let engine = if p.get(3) == Some(&"client") { Engine::Client } else { Engine::Server };
+        return child(p[0], p[1], p[2], engine);
+    }
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return Ok(()); // `cargo bench --no-run`/`cargo test --benches`: nothing to list or run.
+    }
+    let rows: u64 = std::env::var("CK_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let pair = Pair::start()?;
+    let setup = Instant::now();
+    pair.primary.exec(&format!(
+        "CREATE DATABASE bench; \
+         CREATE TABLE bench.t (id INT PRIMARY KEY, a INT, b BIGINT, c VARCHAR(40), d DOUBLE, \
+           e DATETIME, f DECIMAL(12,3), g VARCHAR(20)); \
+         INSERT INTO bench.t SELECT seq, seq * 7 % 1000, seq * 123457, \
+           CONCAT('name-', seq, '-', LEFT(MD5(seq), 20)), seq / 7, \
+           '2024-01-01' + INTERVAL seq SECOND, seq / 3, 'xyzzy' FROM bench.seq_1_to_{rows}; \
+         CREATE TABLE bench.small LIKE bench.t; \
+         INSERT INTO bench.small SELECT * FROM bench.t WHERE id <= {}",
+        rows / 10
+    ))?;
+    pair.wait_replica_caught_up(Duration::from_secs(1800))?;
+    // Scattered differences, on the replica only.
+    let step = rows / 12;
+    let mut drift = String::from("SET SESSION sql_log_bin = 0; ");
+    for i in 1..=10 {
+        drift.push_str(&format!("UPDATE bench.t SET c = 'drift' WHERE id = {}; ", i * step + 17));
+    }
+    drift.push_str(&format!(
+        "DELETE FROM bench.t WHERE id IN ({}, {}); INSERT INTO bench.t VALUES ({}, 1, 1, 'x', 1, NOW(), 1, 'y')",
+        step / 2,
+        rows - 3,
+        rows + 5
+    ));
+    pair.replica.exec(&drift)?;
+    println!("setup: {rows} rows loaded and replicated in {:.1} s", setup.elapsed().as_secs_f64());
+
+    let (p, r) = (pair.primary.url(), pair.replica.url());
+    let server1 = ours(&p, &r, "t", "server")?;
+    println!("ours strong/server: {:.2} s, {} differing of {} chunks, peak RSS {} KiB", server1.0, server1.1, server1.3, server1.2);
+    let client = ours(&p, &r, "t", "client")?;
+    println!("ours strong/client: {:.2} s, {} differing of {} chunks, peak RSS {} KiB", client.0, client.1, client.3, client.2);
+    let small = ours(&p, &r, "small", "client")?;
+    println!("ours strong/client on {} rows: {:.2} s, peak RSS {} KiB", rows / 10, small.0, small.2);
+
+    pair.primary.exec(&format!(
+        "CREATE DATABASE IF NOT EXISTS percona; \
+         CREATE TABLE percona.dsns (id INT AUTO_INCREMENT PRIMARY KEY, parent_id INT, dsn VARCHAR(255)); \
+         INSERT INTO percona.dsns (dsn) VALUES ('h=127.0.0.1,P={},u=root')",
+        pair.replica.port()
+    ))?;
+    pair.wait_replica_caught_up(Duration::from_secs(60))?;
+    let started = Instant::now();
+    let out = Command::new("pt-table-checksum")
+        .arg(format!("h=127.0.0.1,P={},u=root", pair.primary.port()))
+        .args(["--databases", "bench", "--tables", "t", "--replicate", "percona.checksums"])
+        .arg(format!("--recursion-method=dsn=h=127.0.0.1,P={},u=root,D=percona,t=dsns", pair.primary.port()))
+        .args(["--no-check-binlog-format", "--no-check-replication-filters"])
+        .output()?;
+    let pt_secs = started.elapsed().as_secs_f64();
+    println!("pt-table-checksum (primary + replicate check on the replica): {pt_secs:.2} s\n{}{}",
+        String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+
+    let server2 = ours(&p, &r, "t", "server")?;
+    println!("ours strong/server again: {:.2} s", server2.0);
+    let best = server1.0.min(server2.0).min(client.0);
+    println!(
+        "ratio ours/pt: server engine {:.2}, client engine {:.2}, best {:.2} (target <= 0.33)",
+        server1.0.min(server2.0) / pt_secs,
+        client.0 / pt_secs,
+        best / pt_secs
+    );
+    Ok(())
+}
