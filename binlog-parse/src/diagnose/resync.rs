@@ -6,12 +6,24 @@ use crate::header::{EventFlags, EventHeader, EventType, CHECKSUM_LEN, HEADER_LEN
 /// Whether an event plausibly starts at `at` in `bytes`: a known type, a size that fits, and
 /// either a matching CRC32 (checksummed logs) or an `end_log_pos` equal to its end and another
 /// plausible header (or the end of the file) right after it.
-pub(crate) fn plausible_at(bytes: &[u8], at: usize, alg: ChecksumAlg, max_size: u32) -> bool {
+pub(crate) fn plausible_at(
+    bytes: &[u8],
+    at: usize,
+    alg: ChecksumAlg,
+    max_size: u32,
+    budget: &mut u64,
+) -> bool {
     let Some(h) = header_at(bytes, at, alg, max_size) else {
         return false;
     };
     let end = at + h.event_size as usize;
     if alg.has_trailer() {
+        // Every candidate costs a CRC over its declared size: crafted input could make that
+        // quadratic, so the scan has a budget.
+        *budget = budget.saturating_sub(u64::from(h.event_size));
+        if *budget == 0 {
+            return false;
+        }
         let raw = &bytes[at..end];
         let split = raw.len() - CHECKSUM_LEN;
         let mut stored = [0u8; 4];
@@ -43,8 +55,17 @@ fn header_at(bytes: &[u8], at: usize, alg: ChecksumAlg, max_size: u32) -> Option
     fits.then_some(h)
 }
 
-/// The first offset after `from` where an event plausibly starts.
+/// The first offset after `from` where an event plausibly starts. Gives up (`None`) once it
+/// has checksummed 16 times the input plus 1 MiB, so it always ends in linear time.
 pub(crate) fn scan(bytes: &[u8], from: usize, alg: ChecksumAlg, max_size: u32) -> Option<usize> {
-    (from..bytes.len().saturating_sub(HEADER_LEN - 1))
-        .find(|&at| plausible_at(bytes, at, alg, max_size))
+    let mut budget = 16 * bytes.len() as u64 + (1 << 20);
+    for at in from..bytes.len().saturating_sub(HEADER_LEN - 1) {
+        if budget == 0 {
+            return None;
+        }
+        if plausible_at(bytes, at, alg, max_size, &mut budget) {
+            return Some(at);
+        }
+    }
+    None
 }
