@@ -158,12 +158,25 @@ fn fixture_details_worth_pinning() {
 
     let rotated = get("mysql-bin.checksum-crc32");
     assert!(rotated.rotate_to.is_some());
-    for name in [
-        "rpl_unfiltered_hidden_gcol.000001",
-        "bug33029-slave-relay-bin.000001",
-        "binlog_savepoint.000001",
+    // Relay logs: where the primary's last complete transaction ends (the Xid / COMMIT's
+    // end_log_pos, in the file the last fake Rotate named).
+    for (name, primary) in [
+        (
+            "rpl_unfiltered_hidden_gcol.000001",
+            ("master-bin.000001", 837),
+        ),
+        (
+            "bug33029-slave-relay-bin.000001",
+            ("master-bin.000001", 3776),
+        ),
+        ("binlog_savepoint.000001", ("master-bin.000003", 868)),
     ] {
         let d = get(name);
+        assert_eq!(
+            d.primary_position,
+            Some((primary.0.to_owned(), primary.1)),
+            "{name}"
+        );
         assert!(d.relay_log, "{name}");
         assert_eq!(
             d.positions.discontinuities, 0,

@@ -172,6 +172,18 @@ fn relay_logs_and_the_1236_impossible_position_end_to_end() -> TestResult {
         complete += d.transactions.complete;
     }
     assert!(complete >= 21, "{complete} transactions in the relay logs");
+    // The newest relay log knows where, in the primary's log, its last transaction ends: the
+    // replica's own Relay_Master_Log_File / Exec_Master_Log_Pos once it has applied everything.
+    let status = pair.replica_status()?;
+    let newest = diagnose_path(relays.last().ok_or("no relay log")?)?;
+    assert_eq!(
+        newest.primary_position,
+        Some((
+            status.relay_master_log_file.clone(),
+            status.exec_master_log_pos
+        )),
+        "{status:?}"
+    );
 
     // The crash: the replica has read the primary's file to its end; the primary dies and
     // comes back with that file cut inside its last event.

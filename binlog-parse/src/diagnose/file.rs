@@ -112,6 +112,11 @@ pub struct FileDiagnosis {
     pub transactions: Transactions,
     /// Where a Start_encryption event stopped the walk.
     pub encrypted_from: Option<LogPos>,
+    /// Relay logs: the primary's file and position just after the last transaction complete in
+    /// this file (what `Relay_Master_Log_File` / `Exec_Master_Log_Pos` would say had the replica
+    /// applied it): where to re-fetch from when the relay log is torn or corrupt. The position
+    /// is the 32-bit `end_log_pos`.
+    pub primary_position: Option<(String, u64)>,
 }
 
 /// Builds a [`FileDiagnosis`] from events pushed one by one (sans-I/O: works the same for a
@@ -121,6 +126,9 @@ pub struct Diagnoser {
     d: FileDiagnosis,
     txn: TxnTracker,
     seen_fde: bool,
+    own_server: Option<u32>,
+    primary_files: Vec<String>,
+    safe_primary: Option<(usize, u64)>,
 }
 
 impl Default for Diagnoser {
@@ -151,9 +159,13 @@ impl Diagnoser {
                 positions: PositionFindings::default(),
                 transactions: Transactions::default(),
                 encrypted_from: None,
+                primary_position: None,
             },
             txn: TxnTracker::default(),
             seen_fde: false,
+            own_server: None,
+            primary_files: Vec::new(),
+            safe_primary: None,
         }
     }
 
@@ -172,6 +184,7 @@ impl Diagnoser {
         match ev.event_type() {
             EventType::FORMAT_DESCRIPTION if !self.seen_fde => {
                 self.seen_fde = true;
+                self.own_server = Some(h.server_id.0);
                 if let Ok(fde) = FormatDescription::parse(ev.raw(), ev.offset()) {
                     d.server_version = Some(fde.server_version().to_owned());
                     d.checksum = fde.checksum_alg;
@@ -181,13 +194,21 @@ impl Diagnoser {
             }
             EventType::ROTATE => {
                 d.relay_log |= ev.is_fake_rotate();
-                // Kept only if this Rotate turns out to be the last event.
-                d.rotate_to = match ev.data() {
-                    Ok(EventData::Rotate(r)) if !ev.is_fake_rotate() => {
-                        Some((r.next_file_name().into_owned(), r.position))
-                    }
+                let rotate = match ev.data() {
+                    Ok(EventData::Rotate(r)) => Some((r.next_file_name().into_owned(), r.position)),
                     _ => None,
                 };
+                // In a relay log, a Rotate from the primary names the primary's file.
+                let from_primary =
+                    ev.is_fake_rotate() || (d.relay_log && self.own_server != Some(h.server_id.0));
+                if let (true, Some((file, pos))) = (from_primary, &rotate) {
+                    self.primary_files.push(file.clone());
+                    if !self.txn.is_open() {
+                        self.safe_primary = Some((self.primary_files.len() - 1, *pos));
+                    }
+                }
+                // Kept only if this Rotate turns out to be the last event.
+                d.rotate_to = rotate.filter(|_| !ev.is_fake_rotate());
             }
             EventType::START_ENCRYPTION => d.encrypted_from = Some(ev.offset()),
             _ => {}
@@ -202,6 +223,19 @@ impl Diagnoser {
             }
         }
         self.txn.event(ev);
+        let from_primary = self.own_server != Some(h.server_id.0) && h.log_pos != 0;
+        let positional = !matches!(
+            ev.event_type(),
+            EventType::ROTATE | EventType::FORMAT_DESCRIPTION
+        );
+        if d.relay_log
+            && from_primary
+            && positional
+            && !self.primary_files.is_empty()
+            && !self.txn.is_open()
+        {
+            self.safe_primary = Some((self.primary_files.len() - 1, u64::from(h.log_pos)));
+        }
     }
 
     /// The walk ended: `end` is how (a clean end, or the error that stopped it); `size` is the
@@ -230,6 +264,9 @@ impl Diagnoser {
             d.torn_tail = size.saturating_sub(d.valid_end.0);
         }
         d.error = end.err();
+        d.primary_position = self
+            .safe_primary
+            .and_then(|(i, pos)| Some((self.primary_files.get(i)?.clone(), pos)));
         d.transactions = self.txn.finish();
         d
     }

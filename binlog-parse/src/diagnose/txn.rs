@@ -203,6 +203,11 @@ impl TxnTracker {
         }
     }
 
+    /// Whether a transaction group is open after the last event.
+    pub(crate) fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
     pub(crate) fn finish(mut self) -> Transactions {
         self.out.open_at_end = self.open.map(|g| g.start);
         self.out

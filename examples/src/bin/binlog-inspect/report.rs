@@ -31,6 +31,7 @@ pub fn summary_json(d: &FileDiagnosis) -> Value {
         "gtids_in_file": t.gtids.to_string(),
         "mariadb_gtid_pos": mariadb_pos(d),
         "body_decode_errors": t.decode_errors,
+        "primary_position": d.primary_position.as_ref().map(|(f, p)| json!({"file": f, "position": p})),
     })
 }
 
@@ -90,6 +91,12 @@ pub fn describe_status(d: &FileDiagnosis) -> Vec<String> {
         "{} complete transactions; last safe point {}",
         t.complete, t.safe_end
     ));
+    if let Some((file, pos)) = &d.primary_position {
+        lines.push(format!(
+            "relay log: the last complete transaction ends at {file}:{pos} in the primary's log \
+             (re-fetch from there if this relay log is damaged)"
+        ));
+    }
     if let Some(open) = t.open_at_end {
         lines.push(format!(
             "a transaction starting at {open} never ended: it was not committed in this file"
