@@ -296,19 +296,32 @@ pub fn diagnose_bytes_with(bytes: &[u8], options: DecoderOptions) -> FileDiagnos
     let end = framer.end().cloned().unwrap_or(Ok(()));
     let valid_end = diag.d.valid_end.0 as usize;
     let tail_is_zero = bytes.len() > valid_end && bytes[valid_end..].iter().all(|&b| b == 0);
-    let alg = framer.decoder().checksum_alg();
     let mut d = diag.finish(end, bytes.len() as u64, tail_is_zero);
     if d.status == FileStatus::Corrupt && d.valid_end.0 >= 4 {
-        if let Some(at) = resync::scan(bytes, valid_end + 1, alg, options.max_event_size) {
-            d.resync = Some(LogPos(at as u64));
-            let mut decoder = framer.decoder().clone();
-            decoder.resume_at(LogPos(at as u64));
-            d.events_after_resync = Framer::resume(decoder, &bytes[at..])
-                .take_while(Result::is_ok)
-                .count() as u64;
-        }
+        resync_into(&mut d, bytes, 0, valid_end + 1, framer.decoder().clone());
     }
     d
+}
+
+/// Looks for valid framing in `window` (which starts at file offset `base`) from index `from`
+/// on, and records it in `d` with the number of valid events found from there. `decoder` is a
+/// decoder that has seen the file's Format_description event.
+pub(crate) fn resync_into(
+    d: &mut FileDiagnosis,
+    window: &[u8],
+    base: u64,
+    from: usize,
+    mut decoder: crate::Decoder,
+) {
+    let max = decoder.options().max_event_size;
+    if let Some(at) = resync::scan(window, base, from, decoder.checksum_alg(), max) {
+        let offset = LogPos(base + at as u64);
+        d.resync = Some(offset);
+        decoder.resume_at(offset);
+        d.events_after_resync = Framer::resume(decoder, &window[at..])
+            .take_while(Result::is_ok)
+            .count() as u64;
+    }
 }
 
 /// Diagnoses a file by streaming it (memory bounded by the largest event). Corrupt files get

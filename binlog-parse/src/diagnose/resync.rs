@@ -11,6 +11,7 @@ pub(crate) fn plausible_at(
     at: usize,
     alg: ChecksumAlg,
     max_size: u32,
+    base: u64,
     budget: &mut u64,
 ) -> bool {
     let Some(h) = header_at(bytes, at, alg, max_size) else {
@@ -39,7 +40,7 @@ pub(crate) fn plausible_at(
         hasher.update(&raw[18..split]);
         hasher.finalize() == u32::from_le_bytes(stored)
     } else {
-        h.log_pos == (at + h.event_size as usize) as u32
+        h.log_pos == (base + (at + h.event_size as usize) as u64) as u32
             && (end == bytes.len() || header_at(bytes, end, alg, max_size).is_some())
     }
 }
@@ -55,15 +56,22 @@ fn header_at(bytes: &[u8], at: usize, alg: ChecksumAlg, max_size: u32) -> Option
     fits.then_some(h)
 }
 
-/// The first offset after `from` where an event plausibly starts. Gives up (`None`) once it
+/// The first offset after `from` where an event plausibly starts; `bytes` starts at file
+/// offset `base`. Gives up (`None`) once it
 /// has checksummed 16 times the input plus 1 MiB, so it always ends in linear time.
-pub(crate) fn scan(bytes: &[u8], from: usize, alg: ChecksumAlg, max_size: u32) -> Option<usize> {
+pub(crate) fn scan(
+    bytes: &[u8],
+    base: u64,
+    from: usize,
+    alg: ChecksumAlg,
+    max_size: u32,
+) -> Option<usize> {
     let mut budget = 16 * bytes.len() as u64 + (1 << 20);
     for at in from..bytes.len().saturating_sub(HEADER_LEN - 1) {
         if budget == 0 {
             return None;
         }
-        if plausible_at(bytes, at, alg, max_size, &mut budget) {
+        if plausible_at(bytes, at, alg, max_size, base, &mut budget) {
             return Some(at);
         }
     }

@@ -2,14 +2,19 @@
 //! against it.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use crate::diagnose::file::{diagnose_bytes, diagnose_reader, FileDiagnosis, FileStatus};
+use crate::diagnose::file::{
+    diagnose_bytes, diagnose_reader, resync_into, FileDiagnosis, FileStatus,
+};
+use crate::framer::Framer;
 use crate::header::MAGIC;
 
 /// Files up to this size are read whole (for the resync scan); larger ones are streamed.
 const READ_WHOLE_LIMIT: u64 = 256 << 20;
+/// How much of a streamed file is read after damage when looking for a resync point.
+const RESYNC_WINDOW: u64 = 64 << 20;
 
 /// The files of one server's log, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,8 +208,32 @@ pub fn diagnose_path(path: &Path) -> io::Result<FileDiagnosis> {
     if len <= READ_WHOLE_LIMIT {
         Ok(diagnose_bytes(&std::fs::read(path)?))
     } else {
-        Ok(diagnose_reader(BufReader::new(File::open(path)?)))
+        let mut d = diagnose_reader(BufReader::new(File::open(path)?));
+        if d.status == FileStatus::Corrupt && d.valid_end.get() >= 4 {
+            resync_streamed(path, &mut d)?;
+        }
+        Ok(d)
     }
+}
+
+/// For a streamed file: reads the file's head (for its Format_description event) and a window
+/// after the damage, and scans that window for a resync point. Memory: the window, 64 MiB.
+fn resync_streamed(path: &Path, d: &mut FileDiagnosis) -> io::Result<()> {
+    let mut file = File::open(path)?;
+    let mut head = Vec::new();
+    (&mut file).take(RESYNC_WINDOW).read_to_end(&mut head)?;
+    let mut framer = Framer::new(&head);
+    let fde_seen = framer.next().is_some_and(|e| e.is_ok());
+    if !fde_seen {
+        return Ok(());
+    }
+    let decoder = framer.decoder().clone();
+    let base = d.valid_end.get() + 1;
+    file.seek(SeekFrom::Start(base))?;
+    let mut window = Vec::new();
+    file.take(RESYNC_WINDOW).read_to_end(&mut window)?;
+    resync_into(d, &window, base, 0, decoder);
+    Ok(())
 }
 
 fn chain_findings(files: &[FileEntry]) -> Vec<ChainFinding> {
@@ -269,5 +298,34 @@ impl SetDiagnosis {
     /// Whether every file is clean (rotated, stopped, or unclosed but complete).
     pub fn all_clean(&self) -> bool {
         self.files.iter().all(|f| f.diagnosis.status.is_clean())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builder::LogBuilder;
+
+    #[test]
+    fn a_streamed_corrupt_file_gets_the_same_resync_point_as_a_slice() {
+        let mut b = LogBuilder::mysql80();
+        for i in 0..20 {
+            b = b.query("shop", "BEGIN").xid(i);
+        }
+        let mut log = b.finish();
+        log[400] ^= 0x04;
+        let path = std::env::temp_dir().join(format!("binlog-parse-resync-{}", std::process::id()));
+        std::fs::write(&path, &log).expect("write");
+        let whole = diagnose_bytes(&log);
+        let mut streamed = diagnose_reader(BufReader::new(File::open(&path).expect("open")));
+        assert_eq!(streamed.resync, None);
+        resync_streamed(&path, &mut streamed).expect("resync");
+        std::fs::remove_file(&path).expect("cleanup");
+        assert_eq!(whole.status, FileStatus::Corrupt);
+        assert!(whole.resync.is_some());
+        assert_eq!(
+            (streamed.resync, streamed.events_after_resync),
+            (whole.resync, whole.events_after_resync)
+        );
     }
 }
