@@ -321,5 +321,30 @@ fn replicate_mode_on_a_real_replica_finds_replica_drift_and_keeps_other_results(
             .query_one("SELECT COUNT(*) FROM percona.checksums WHERE db = 'other'")?;
         assert_eq!(kept, 1, "another table's results were deleted");
     }
+
+    // The binary's replicate mode: the same two differing chunks, read back on the replica.
+    let out = Command::new(BIN)
+        .args([
+            "--source",
+            &pair.primary.url(),
+            "--target",
+            &pair.replica.url(),
+        ])
+        .args(["--tables", "shop.items", "--chunk-size", "250", "--json"])
+        .args(["--replicate", "percona.checksums"])
+        .output()?;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last: serde_json::Value = serde_json::from_str(
+        String::from_utf8(out.stdout)?
+            .lines()
+            .last()
+            .ok_or("no output")?,
+    )?;
+    assert_eq!(last["summary"]["differing_chunks"], 2, "{last}");
     Ok(())
 }

@@ -6,7 +6,13 @@
 //!                [--engine server|client] [--checkpoint FILE] [--sleep SECONDS]
 //!                [--max-lag SECONDS] [--max-threads-running N] [--pause-file FILE]
 //!                [--rechecks N] [--recheck-wait SECONDS] [--index NAME]
+//!                [--replicate DB.TABLE]
 //! ```
+//!
+//! With `--replicate`, the source is a primary and the target its replica: chunk checksums are
+//! written on the primary into a pt-compatible results table by statement-based
+//! `REPLACE ... SELECT` (the replica computes its own through replication), and the differences
+//! are read back on the replica, as pt-table-checksum does.
 //!
 //! URLs as the `mysql` crate takes them (`mysql://user:pass@127.0.0.1:3306`); passwords are
 //! never printed. Exit status: 0 no difference, 1 differences, 2 error.
@@ -16,7 +22,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use checksum::live::{CompareOptions, Comparer, Progress, TableResult, Throttle};
+use checksum::live::{
+    prepare_session, replica_differences, replicate_table, CompareOptions, Comparer, Progress,
+    ReplicateOptions, TableResult, Throttle,
+};
 use checksum::{redact, Checkpoint, ChunkDiff};
 use chunker::ChunkSize;
 use mysql::prelude::Queryable;
@@ -25,7 +34,8 @@ const USAGE: &str = "usage: table-checksum --source URL --target URL \
 [--databases a,b | --tables db.t,...] [--algorithm strong|pt] \
 [--chunk-size N | --chunk-time SECONDS] [--json] [--engine server|client] \
 [--checkpoint FILE] [--sleep SECONDS] [--max-lag SECONDS] [--max-threads-running N] \
-[--pause-file FILE] [--rechecks N] [--recheck-wait SECONDS] [--index NAME]";
+[--pause-file FILE] [--rechecks N] [--recheck-wait SECONDS] [--index NAME] \
+[--replicate DB.TABLE (source = primary, target = its replica)]";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -34,6 +44,9 @@ struct Args {
     databases: Vec<String>,
     tables: Vec<(String, String)>,
     json: bool,
+    /// Replicate mode: the results table (`db.tbl`) written on the source (a primary) and read
+    /// back on the target (its replica).
+    replicate: Option<(String, String)>,
     opts: CompareOptions,
 }
 
@@ -100,6 +113,12 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--rechecks" => a.opts.rechecks = u32::try_from(number(&flag, &v)?).unwrap_or(u32::MAX),
             "--recheck-wait" => a.opts.recheck_wait = seconds(&flag, &v)?,
             "--index" => a.opts.index = Some(v),
+            "--replicate" => {
+                let (db, tbl) = v
+                    .split_once('.')
+                    .ok_or_else(|| format!("--replicate: {v:?} is not db.table"))?;
+                a.replicate = Some((db.to_string(), tbl.to_string()));
+            }
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
@@ -188,6 +207,9 @@ fn print_human(out: &mut impl Write, results: &[TableResult]) -> std::io::Result
 
 fn run(args: Args) -> Result<bool, String> {
     let fail = |e: &dyn std::fmt::Display| redact(&e.to_string());
+    if let Some(results) = &args.replicate {
+        return run_replicate(&args, results);
+    }
     let mut cmp = Comparer::connect(&args.source, &args.target).map_err(|e| fail(&e))?;
     let tables = list_tables(cmp.walk_conn(), &args).map_err(|e| fail(&e))?;
     let mut checkpoint = match &args.opts.checkpoint {
@@ -250,6 +272,106 @@ fn run(args: Args) -> Result<bool, String> {
             } else {
                 String::new()
             }
+        )
+        .map_err(|e| fail(&e))?;
+    }
+    Ok(differing > 0)
+}
+
+fn connect(url: &str) -> Result<mysql::Conn, String> {
+    let opts = mysql::Opts::from_url(url).map_err(|e| redact(&format!("{url}: {e}")))?;
+    mysql::Conn::new(opts).map_err(|e| redact(&format!("{url}: {e}")))
+}
+
+/// Replicate mode: checksum on the primary into `results`, wait for the replica to have every
+/// chunk with the primary's values, read its differences.
+fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String> {
+    let fail = |e: &dyn std::fmt::Display| redact(&e.to_string());
+    let (mut walk, mut primary) = (connect(&args.source)?, connect(&args.source)?);
+    let mut replica = connect(&args.target)?;
+    let dialect = prepare_session(&mut primary, "primary").map_err(|e| fail(&e))?;
+    let replica_dialect = prepare_session(&mut replica, "replica").map_err(|e| fail(&e))?;
+    let tables = list_tables(&mut walk, args).map_err(|e| fail(&e))?;
+    let opts = ReplicateOptions {
+        algorithm: args.opts.algorithm,
+        chunk_size: args.opts.chunk_size,
+        index: args.opts.index.clone(),
+        results: results.clone(),
+        throttle: args.opts.throttle.clone(),
+        checkpoint: args.opts.checkpoint.clone(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let (mut total_chunks, mut differing, mut differing_tables) = (0u64, 0usize, 0usize);
+    for (db, name) in &tables {
+        let table = chunker::live::load_table(&mut walk, db, name).map_err(|e| fail(&e))?;
+        let chunks = replicate_table(
+            &mut walk,
+            &mut primary,
+            &mut [("replica", &mut replica, replica_dialect)],
+            &table,
+            dialect,
+            &opts,
+            &mut |_| {},
+        )
+        .map_err(|e| fail(&e))?;
+        total_chunks += chunks;
+        // Wait until the replica holds the primary's values for every chunk of the table.
+        let sql = format!(
+            "SELECT COUNT(*) FROM `{}`.`{}` WHERE db = ? AND tbl = ? AND master_cnt IS NOT NULL",
+            results.0.replace('`', "``"),
+            results.1.replace('`', "``")
+        );
+        loop {
+            let have: Option<u64> = replica.exec_first(&sql, (db, name)).map_err(|e| fail(&e))?;
+            if have.unwrap_or(0) >= chunks {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let diffs = replica_differences(&mut replica, (&results.0, &results.1), db, name)
+            .map_err(|e| fail(&e))?;
+        differing += diffs.len();
+        differing_tables += usize::from(!diffs.is_empty());
+        for d in &diffs {
+            let line = if args.json {
+                serde_json::json!({
+                    "db": db, "table": name, "chunk": d.chunk, "index": d.index,
+                    "lower": d.lower, "upper": d.upper,
+                    "source_count": d.master_cnt, "target_count": d.this_cnt,
+                    "source_checksum": d.master_crc, "target_checksum": d.this_crc,
+                })
+                .to_string()
+            } else {
+                format!(
+                    "{db} {name} chunk {} index {} count {} vs {} crc {} vs {} range {} .. {}",
+                    d.chunk,
+                    d.index.as_deref().unwrap_or("-"),
+                    d.master_cnt.map_or("NULL".into(), |c| c.to_string()),
+                    d.this_cnt,
+                    d.master_crc.as_deref().unwrap_or("NULL"),
+                    d.this_crc,
+                    d.lower.as_deref().unwrap_or("-inf"),
+                    d.upper.as_deref().unwrap_or("+inf")
+                )
+            };
+            writeln!(out, "{line}").map_err(|e| fail(&e))?;
+        }
+    }
+    let summary = serde_json::json!({ "summary": {
+        "tables": tables.len(), "chunks": total_chunks, "differing_chunks": differing,
+        "differing_tables": differing_tables, "algorithm": args.opts.algorithm.name(),
+        "mode": "replicate",
+    }});
+    if args.json {
+        writeln!(out, "{summary}").map_err(|e| fail(&e))?;
+    } else {
+        writeln!(
+            out,
+            "{} tables, {total_chunks} chunks ({} algorithm, replicate mode): {differing} \
+             differing chunks in {differing_tables} tables",
+            tables.len(),
+            args.opts.algorithm
         )
         .map_err(|e| fail(&e))?;
     }
