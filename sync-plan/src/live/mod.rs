@@ -27,8 +27,10 @@
 //! unless it is called. Re-running the whole sync finds nothing to do once the target matches.
 
 mod drill;
+mod range;
 
-pub use drill::{diff_table, DrillOptions, DrillStats, RangeHash, TableDiff};
+pub use drill::{diff_table, DrillOptions, DrillStats, TableDiff};
+pub use range::RangeHash;
 
 use chunker::{ColumnType, Table, Value};
 use mysql::prelude::Queryable;
