@@ -1,0 +1,158 @@
+//! table-sync's drill-down against pt-table-sync 3.2.1 `--print`, on the same data in the same
+//! run: 1,000,000 rows, 100 scattered differing rows (updates, deletes, inserts) between two
+//! throwaway MariaDB servers. Reports rows read from the servers (goal: at most 1% of the table)
+//! and wall time (goal: at most a third of pt-table-sync's). Run once: `cargo bench -p benches
+//! --bench sync` (harness = false; not part of the test suite). `SYNC_BENCH_ROWS` changes the
+//! table size.
+
+use std::error::Error;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use examples::harness::{self, Server, ServerOptions};
+use mysql::prelude::Queryable;
+use sync_plan::live::{self, DrillOptions};
+use sync_plan::{plan_table, Direction, Plan, PlanOptions};
+
+const TABLE_DDL: &str = "CREATE TABLE bench.t (id INT NOT NULL PRIMARY KEY, a INT, \
+    b VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci, c DOUBLE, d DATETIME, \
+    e DECIMAL(10,2), f FLOAT, g VARCHAR(20) CHARACTER SET latin1) ENGINE=InnoDB";
+
+fn load(server: &Server, rows: u64) -> Result<(), Box<dyn Error>> {
+    let mut conn = server.conn()?;
+    conn.query_drop("CREATE DATABASE bench")?;
+    conn.query_drop(TABLE_DDL)?;
+    conn.query_drop(format!(
+        "INSERT INTO bench.t SELECT seq, seq * 7 % 1000003, CONCAT('name-', seq), seq / 7, \
+         '2020-01-01' + INTERVAL seq SECOND, (seq % 100000) / 100, seq / 3, \
+         CONCAT('g', seq % 977) FROM bench.seq_1_to_{rows}"
+    ))?;
+    Ok(())
+}
+
+/// 100 scattered changes on the target: 60 updates (a third of them FLOAT only), 20 deletes,
+/// 20 inserts.
+fn drift(target: &Server, rows: u64) -> Result<(), Box<dyn Error>> {
+    let mut conn = target.conn()?;
+    for i in 0..100u64 {
+        let id = 1 + (i * 7919 + 13) * (rows / 100) / 7919 % rows;
+        let sql = match i % 5 {
+            0 => format!("UPDATE bench.t SET f = f + 0.001 WHERE id = {id}"),
+            1 | 2 => format!("UPDATE bench.t SET b = UPPER(b), a = a + 1 WHERE id = {id}"),
+            3 => format!("DELETE FROM bench.t WHERE id = {id}"),
+            _ => format!(
+                "INSERT INTO bench.t VALUES ({}, 1, 'new', 1.5, '2021-01-01', 1.00, 0.1, 'x')",
+                rows + 1 + i
+            ),
+        };
+        conn.query_drop(sql)?;
+    }
+    Ok(())
+}
+
+fn ours(
+    source: &Server,
+    target: &Server,
+    options: DrillOptions,
+) -> Result<(Duration, u64, usize), Box<dyn Error>> {
+    let start = Instant::now();
+    let (mut s, mut t) = (source.conn()?, target.conn()?);
+    live::prepare_session(&mut s, "source")?;
+    live::prepare_session(&mut t, "target")?;
+    let table = live::load_table(&mut s, "bench", "t", "source")?;
+    let diff = live::diff_table(&mut s, &mut t, &table, options)?;
+    let mut plan = Plan::new("source", "target", Direction::OnTarget);
+    plan.tables.push(plan_table(
+        &table,
+        &diff.differences,
+        PlanOptions::default(),
+    )?);
+    let script = plan.to_sql(sync_plan::DEFAULT_BATCH, true)?;
+    let elapsed = start.elapsed();
+    eprintln!(
+        "  stats: {:?}; {} differences; {} statements; script {} bytes",
+        diff.stats,
+        diff.differences.len(),
+        plan.statement_count(),
+        script.len()
+    );
+    Ok((elapsed, diff.stats.rows_read, plan.statement_count()))
+}
+
+fn pt_table_sync(source: &Server, target: &Server) -> Result<(Duration, usize), Box<dyn Error>> {
+    let dsn = |s: &Server| format!("h=127.0.0.1,P={},u=root,D=bench,t=t", s.port());
+    let start = Instant::now();
+    let out = Command::new("pt-table-sync")
+        .args(["--print", &dsn(source), &dsn(target)])
+        .output()?;
+    let elapsed = start.elapsed();
+    let statements = String::from_utf8_lossy(&out.stdout).lines().count();
+    eprintln!("  pt-table-sync exit {:?}", out.status.code());
+    Ok((elapsed, statements))
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    if std::env::args().any(|a| a == "--list") {
+        return Ok(());
+    }
+    if harness::mariadbd_path().is_err() {
+        eprintln!("sync bench skipped: mariadbd is not installed");
+        return Ok(());
+    }
+    let rows: u64 = std::env::var("SYNC_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let opts = |id| ServerOptions {
+        server_id: id,
+        log_bin: false,
+        extra_args: vec!["--innodb-buffer-pool-size=512M".to_string()],
+        ..ServerOptions::default()
+    };
+    let (source, target) = (Server::start(opts(1))?, Server::start(opts(2))?);
+    let t0 = Instant::now();
+    load(&source, rows)?;
+    load(&target, rows)?;
+    drift(&target, rows)?;
+    eprintln!("loaded {rows} rows on both servers in {:.1?}", t0.elapsed());
+
+    // Warm both buffer pools the same way for every contender.
+    for s in [&source, &target] {
+        let _: Option<u64> = s.conn()?.query_first("SELECT COUNT(*) FROM bench.t")?;
+    }
+    eprintln!("pt-table-sync --print:");
+    let (pt_time, pt_statements) = pt_table_sync(&source, &target)?;
+    let strong = DrillOptions::default();
+    eprintln!("table-sync (strong MD5 checksums):");
+    let (strong_time, strong_rows, strong_statements) = ours(&source, &target, strong)?;
+    let fast = DrillOptions {
+        hash: live::RangeHash::Crc32Sum,
+        ..strong
+    };
+    eprintln!("table-sync (--fast-checksum, CRC32 sums):");
+    let (fast_time, fast_rows, fast_statements) = ours(&source, &target, fast)?;
+
+    let budget = rows / 100;
+    println!("sync bench: {rows} rows, 100 differing rows");
+    println!(
+        "  pt-table-sync --print       {:>8.2} s, {pt_statements} lines printed",
+        pt_time.as_secs_f64()
+    );
+    for (name, time, read, statements) in [
+        (
+            "table-sync strong",
+            strong_time,
+            strong_rows,
+            strong_statements,
+        ),
+        ("table-sync fast", fast_time, fast_rows, fast_statements),
+    ] {
+        println!(
+            "  {name:<27} {:>8.2} s ({:.2} of pt), {read} rows read ({:.3}% of the table; budget {budget}), {statements} statements",
+            time.as_secs_f64(),
+            time.as_secs_f64() / pt_time.as_secs_f64().max(1e-9),
+            100.0 * read as f64 / rows as f64,
+        );
+    }
+    Ok(())
+}
