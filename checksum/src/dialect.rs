@@ -87,6 +87,7 @@ impl Dialect {
 
     /// What the source has written and what a replica has applied, as GTID positions:
     /// (query on the source, query on the replica).
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub(crate) fn applied_gtids(self) -> (&'static str, &'static str) {
         match self {
             Dialect::MariaDb => ("SELECT @@gtid_binlog_pos", "SELECT @@gtid_slave_pos"),

@@ -12,7 +12,7 @@ use chunker::Value;
 
 use crate::error::{At, Error};
 use crate::plan::{ColPlan, Enc};
-use crate::text;
+use crate::{number, text};
 
 /// Scratch space reused across rows so that encoding allocates nothing per row.
 #[derive(Debug, Default)]
@@ -142,13 +142,13 @@ fn value_text(
         (Enc::Int, _) => return Err(wrong("an integer")),
         (Enc::DecimalText, Value::Bytes(b)) => out.extend_from_slice(b),
         (Enc::DecimalText, _) => return Err(wrong("decimal text")),
-        (Enc::Double, Value::Double(d)) => text::push_double(out, *d, fmt),
-        (Enc::Double, Value::Float(f)) => text::push_double(out, f64::from(*f), fmt),
+        (Enc::Double, Value::Double(d)) => number::push_double(out, *d, fmt),
+        (Enc::Double, Value::Float(f)) => number::push_double(out, f64::from(*f), fmt),
         (Enc::Double, _) => return Err(wrong("a float or double")),
-        (Enc::Float6, Value::Float(f)) => text::push_float6(out, *f, fmt),
+        (Enc::Float6, Value::Float(f)) => number::push_float6(out, *f, fmt),
         #[allow(clippy::cast_possible_truncation)]
         (Enc::Float6, Value::Double(d)) if f64::from(*d as f32) == *d => {
-            text::push_float6(out, *d as f32, fmt);
+            number::push_float6(out, *d as f32, fmt);
         }
         (Enc::Float6, _) => return Err(wrong("a float")),
         (Enc::BitNumber, Value::Bytes(b)) if b.len() <= 8 => {

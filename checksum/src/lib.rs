@@ -115,6 +115,7 @@ mod dialect;
 mod encode;
 mod engine;
 mod error;
+mod number;
 mod plan;
 mod report;
 mod sql;
