@@ -212,8 +212,6 @@ fn lay_out(out: &mut Vec<u8>, negative: bool, digits: &[u8], exponent: i32) {
     }
 }
 
-/// Appends a signed integer in decimal.
-
 #[cfg(test)]
 mod tests {
     use super::*;

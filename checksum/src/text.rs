@@ -2,6 +2,7 @@
 //! `YYYY-MM-DD HH:MM:SS[.f]`, `[-]HH:MM:SS[.f]` with exactly the column's fractional digits,
 //! `YEAR` as four digits (`0000` for the zero year). FLOAT and DOUBLE text is in `number`.
 
+/// Appends a signed integer in decimal.
 pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
     if v < 0 {
         out.push(b'-');
