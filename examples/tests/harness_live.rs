@@ -161,3 +161,38 @@ fn a_missing_server_is_reported_in_one_line() {
         "{message}"
     );
 }
+
+#[test]
+fn restart_waits_until_its_port_is_free_again() -> TestResult {
+    let mut server = Server::start(ServerOptions::default())?;
+    let port = server.port();
+    server.kill()?;
+    // Another process grabs the port while the server is down ...
+    let squatter = std::net::TcpListener::bind(("127.0.0.1", port))?;
+    let err_log = server
+        .datadir()
+        .parent()
+        .ok_or("the datadir has a parent")?
+        .join("err.log");
+    let release = std::thread::spawn(move || {
+        // ... and lets it go only once the restarted server has failed to bind it.
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            let log = std::fs::read_to_string(&err_log).unwrap_or_default();
+            if log.contains("Address already in use") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        drop(squatter);
+    });
+    server.restart()?;
+    release
+        .join()
+        .map_err(|_| "the releasing thread panicked")?;
+    assert_eq!(server.port(), port);
+    assert!(server.error_log().contains("Address already in use"));
+    let one: u8 = server.query_one("SELECT 1")?;
+    assert_eq!(one, 1);
+    Ok(())
+}
