@@ -89,6 +89,29 @@ fn compare_finds_the_drift_with_both_engines_and_the_binary_reports_it() -> Test
         reports.push(found);
     }
     assert_eq!(reports[0], reports[1], "server and client engines disagree");
+
+    // Pause and resume: the run waits while the pause file exists (here it is removed by the
+    // progress callback the first time the run reports that it waits for it).
+    let pause = std::env::temp_dir().join(format!("ck-pause-{}", std::process::id()));
+    std::fs::write(&pause, b"")?;
+    let mut opts = options(Algorithm::Strong, Engine::Server);
+    opts.throttle.pause_file = Some(pause.clone());
+    opts.throttle.check_interval = Duration::from_millis(1);
+    let mut cmp = Comparer::connect(&source.url(), &target.url())?;
+    let table = chunker::live::load_table(cmp.walk_conn(), "app", "ratios")?;
+    let mut paused = 0;
+    let r = cmp.compare_table(
+        &table,
+        &opts,
+        &mut Checkpoint::new(Algorithm::Strong),
+        &mut |p| {
+            if let checksum::live::Progress::Waiting(checksum::live::Wait::PauseFile) = p {
+                paused += 1;
+                let _ = std::fs::remove_file(&pause);
+            }
+        },
+    )?;
+    assert_eq!((paused, r.differences.len()), (1, 1));
     // 1234 (changed), 2500 (deleted, -1) and 9999 (extra, +1, last chunk) are in three chunks
     // of 500 ids; the FLOAT change in ratios is a fourth.
     let counts: Vec<i128> = reports[0].iter().map(|d| d.2).collect();
