@@ -289,7 +289,9 @@ fn pt_value_equals_pt_table_checksum_this_crc() -> TestResult {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let rows: Vec<(u64, Option<String>, Option<String>, String, u64)> = setup.query(
+    /// chunk, lower_boundary, upper_boundary, this_crc, this_cnt
+    type PtRow = (u64, Option<String>, Option<String>, String, u64);
+    let rows: Vec<PtRow> = setup.query(
         "SELECT chunk, lower_boundary, upper_boundary, this_crc, this_cnt \
          FROM percona.checksums WHERE db = 'mix' AND tbl = 't' ORDER BY chunk",
     )?;
