@@ -295,3 +295,74 @@ fn cv(column: &str, value: &Value) -> ColumnValue {
         value: value.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chunker::{Column, ColumnType, Index};
+
+    fn int() -> ColumnType {
+        ColumnType::Integer {
+            bytes: 4,
+            unsigned: false,
+        }
+    }
+
+    #[test]
+    fn generated_columns_are_never_written() {
+        let t = Table::new("s", "t")
+            .column(Column::new("id", int()))
+            .column(Column::new("v", int()))
+            .column(Column::new("g", int()).generated())
+            .index(Index::primary(["id"]));
+        let row = |id, v| vec![Value::Int(id), Value::Int(v), Value::Int(v * 2)];
+        let diffs = crate::diff_rows(&t, &[row(1, 1), row(2, 2)], &[row(1, 5)]).unwrap();
+        for style in [Style::Minimal, Style::Replace] {
+            let p = plan_table(
+                &t,
+                &diffs,
+                PlanOptions {
+                    style,
+                    ..PlanOptions::default()
+                },
+            )
+            .unwrap();
+            for s in &p.statements {
+                let written = match s {
+                    Statement::Insert { values } | Statement::Replace { values } => values,
+                    Statement::Update { set, .. } => set,
+                    Statement::Delete { .. } => continue,
+                };
+                assert!(written.iter().all(|cv| cv.column != "g"), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn through_replication_only_replaces_and_deletes_by_key() {
+        let t = Table::new("s", "t")
+            .column(Column::new("id", int()))
+            .column(Column::new("v", int()))
+            .index(Index::primary(["id"]));
+        let row = |id, v| vec![Value::Int(id), Value::Int(v)];
+        let diffs = crate::diff_rows(&t, &[row(1, 1), row(2, 2)], &[row(1, 5), row(3, 3)]).unwrap();
+        let via = PlanOptions {
+            direction: Direction::ViaReplication,
+            style: Style::Minimal,
+        };
+        let p = plan_table(&t, &diffs, via).unwrap();
+        assert!(matches!(
+            p.statements[0],
+            Statement::Delete { exact: false, .. }
+        ));
+        assert!(p.statements[1..]
+            .iter()
+            .all(|s| matches!(s, Statement::Replace { .. })));
+        let keyless = Table::new("s", "k").column(Column::new("v", int()));
+        let diffs = crate::diff_rows(&keyless, &[vec![Value::Int(1)]], &[]).unwrap();
+        assert!(matches!(
+            plan_table(&keyless, &diffs, via),
+            Err(Error::NeedsUniqueKey { .. })
+        ));
+    }
+}
