@@ -8,6 +8,7 @@
 //! replica-write safeguards and `--sync-to-master` are checked on a primary/replica pair.
 
 mod sync_live {
+    mod collation;
     pub mod data;
     pub mod seed;
 }
