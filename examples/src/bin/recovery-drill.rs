@@ -1,14 +1,17 @@
 //! `recovery-drill`: the crash-recovery drill, end to end, on real servers.
 //!
 //! ```text
-//! recovery-drill [--rows N] [--seed S] [--keep] [--json]
+//! recovery-drill [--rows N] [--seed S] [--binlog-only] [--keep] [--json]
 //! recovery-drill --primary URL --replica URL [--binlog-dir DIR] [--execute] [--json]
 //! ```
 //!
 //! Without `--primary`/`--replica` it starts two throwaway MariaDB servers, crashes the primary
 //! while an application writes, tears the tail of its binary log, and recovers: the replica's
 //! error 1236, the restart point from `binlog-parse`, missing writes both ways from `gtid`,
-//! drifted rows from `checksum` and `sync-plan`, the repair, and the verification. `--keep`
+//! drifted rows from `checksum` and `sync-plan`, the repair, and the verification. Before the
+//! crash the primary acknowledges commits before they reach the disk
+//! (`innodb_flush_log_at_trx_commit=0`), so the kill also loses its last second of commits from
+//! InnoDB, as a host that cached fsyncs does; `--binlog-only` keeps InnoDB whole. `--keep`
 //! leaves the servers running (until Enter or Ctrl-C) and prints their URLs.
 //!
 //! With `--primary`/`--replica` it runs the same diagnosis against your servers, read-only
@@ -25,7 +28,7 @@ use std::process::ExitCode;
 use examples::drill::remote::{self, RemoteOptions};
 use examples::drill::{self, report, DrillOptions};
 
-const USAGE: &str = "usage: recovery-drill [--rows N] [--seed S] [--keep] [--json]
+const USAGE: &str = "usage: recovery-drill [--rows N] [--seed S] [--binlog-only] [--keep] [--json]
        recovery-drill --primary URL --replica URL [--binlog-dir DIR] [--execute] [--json]";
 
 #[derive(Debug, Default)]
@@ -58,6 +61,7 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--rows" => a.drill.rows = number("--rows", value("--rows")?)?,
             "--seed" => a.drill.seed = number("--seed", value("--seed")?)?,
             "--keep" => a.keep = true,
+            "--binlog-only" => a.drill.storage_loss = false,
             "--json" => a.json = true,
             "--primary" => a.remote.primary = value("--primary")?,
             "--replica" => a.remote.replica = value("--replica")?,

@@ -13,7 +13,7 @@ use super::{file_name, DrillError};
 use crate::harness::{Pair, ReplicaStatus};
 
 /// How long the drill waits for the replica to notice something.
-pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
+pub const PATIENCE: Duration = Duration::from_secs(60);
 
 /// What happened in the crash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,10 +146,18 @@ pub fn tear_tail(
         .map_while(Result::ok)
         .map(|e| (e.offset().get(), e.end().get(), e.event_type().to_string()))
         .collect();
+    // Only inside transactions the replica received whole (up to their Xid): then the replica
+    // holds at least one transaction the primary loses, which is the seeds' situation.
+    let whole = events
+        .iter()
+        .filter(|(_, end, kind)| *end <= status.read_master_log_pos && kind == "Xid")
+        .map(|(_, end, _)| *end)
+        .max()
+        .unwrap_or(0);
     let candidates: Vec<&(u64, u64, String)> = events
         .iter()
         .skip(4)
-        .filter(|(start, end, _)| *end <= status.read_master_log_pos && end - start >= 2)
+        .filter(|(start, end, _)| *end <= whole && end - start >= 2)
         .collect();
     let window = &candidates[candidates.len().saturating_sub(24)..];
     if window.is_empty() {

@@ -47,7 +47,7 @@ pub struct GtidReport {
     pub primary_before_restart: String,
     /// The primary's `@@gtid_binlog_pos` now.
     pub primary_now: String,
-    /// What the replica received (`Gtid_IO_Pos`).
+    /// What the replica received and applied (`@@gtid_slave_pos` once its relay log is drained).
     pub replica_received: String,
     /// Writes the replica holds that the primary's binary log lost.
     pub primary_lacks: Vec<SeqRange>,
@@ -88,8 +88,14 @@ fn findings(source: &GtidPos, target: &GtidPos) -> String {
         &Executed::Mariadb(target.clone()),
         &[],
     ) {
-        Some(f) if f.is_safe() => format!("safe: {f}").trim_end_matches(": ").to_string(),
-        Some(f) => format!("writes missing: {f}"),
+        Some(f) => {
+            let text = f.to_string().replace('\n', "; ");
+            match (f.is_safe(), text.is_empty()) {
+                (true, true) => "safe: the same position".to_string(),
+                (true, false) => format!("safe: {text}"),
+                (false, _) => format!("writes missing: {text}"),
+            }
+        }
         None => "not comparable".to_string(),
     }
 }
@@ -103,7 +109,7 @@ pub fn compare(
     replica_received: &str,
 ) -> Result<GtidReport, DrillError> {
     let now = parse(primary_now, "the primary's @@gtid_binlog_pos")?;
-    let replica = parse(replica_received, "the replica's Gtid_IO_Pos")?;
+    let replica = parse(replica_received, "the replica's @@gtid_slave_pos")?;
     let primary_lacks = ranges(before_restart, &replica);
     let replica_lacks = ranges(restart_list, &now);
     let mut reused = Vec::new();
@@ -139,7 +145,10 @@ impl GtidReport {
                 "primary: binary log ended at {} before the restart, now at {}",
                 self.primary_before_restart, self.primary_now
             ),
-            format!("replica: received up to {}", self.replica_received),
+            format!(
+                "replica: received and applied up to {}",
+                self.replica_received
+            ),
         ];
         for r in &self.primary_lacks {
             out.push(format!(

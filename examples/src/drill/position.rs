@@ -129,10 +129,11 @@ pub fn reposition_statements(file: &str, pos: u64) -> Vec<String> {
     ]
 }
 
-/// Runs `statements` on `conn`, printing each (`> SQL`) to stdout before it runs.
+/// Runs `statements` on `conn`, printing each (`> SQL;`) to stderr, with the step lines,
+/// before it runs.
 pub fn run_printed(conn: &mut Conn, statements: &[String]) -> Result<(), DrillError> {
     for sql in statements {
-        println!("  > {sql};");
+        eprintln!("      > {sql};");
         conn.query_drop(sql)
             .map_err(|e| DrillError::sql("repositioning the replica", sql, e))?;
     }
@@ -168,6 +169,47 @@ pub fn wait_relay_drained(conn: &mut Conn) -> Result<(), DrillError> {
             return Err(DrillError::step(
                 "waiting for the relay log",
                 format!("the replica's SQL thread is still busy after 60 s ({state})"),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits until the replica has applied the primary's binary log up to the primary's current
+/// file and position (`SHOW MASTER STATUS`), judged by file and position: GTIDs cannot tell
+/// after a crash in which the primary reused sequence numbers. Fails when a replication thread
+/// stops with an error, or after 120 s.
+pub fn wait_applied(primary: &mut Conn, replica: &mut Conn) -> Result<(), DrillError> {
+    let sql = "SHOW MASTER STATUS";
+    let row: Option<Row> = primary
+        .query_first(sql)
+        .map_err(|e| DrillError::sql("waiting for the replica", sql, e))?;
+    let (file, pos): (String, u64) = row
+        .and_then(|r| Some((r.get("File")?, r.get("Position")?)))
+        .ok_or_else(|| {
+            DrillError::step("waiting for the replica", "the primary has no binary log")
+        })?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let status = crate::harness::replica_status(replica)
+            .map_err(|e| DrillError::step("waiting for the replica", e.to_string()))?
+            .ok_or_else(|| DrillError::step("waiting for the replica", "not a replica"))?;
+        if let Some(problem) = status.stopped_with_error() {
+            return Err(DrillError::step("waiting for the replica", problem));
+        }
+        if status.sql_running == "Yes"
+            && status.relay_master_log_file == file
+            && status.exec_master_log_pos >= pos
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(DrillError::step(
+                "waiting for the replica",
+                format!(
+                    "not at {file}:{pos} after 120 s (at {}:{})",
+                    status.relay_master_log_file, status.exec_master_log_pos
+                ),
             ));
         }
         std::thread::sleep(Duration::from_millis(50));

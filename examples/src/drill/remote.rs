@@ -166,7 +166,7 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
             Some(f) => format!(
                 "{name}: {} {}",
                 if f.is_safe() {
-                    "safe"
+                    "safe:"
                 } else {
                     "writes missing:"
                 },
@@ -186,6 +186,8 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
             position::wait_relay_drained(&mut replica)?;
             position::run_printed(&mut replica, &statements)?;
             repositioned = true;
+            p.note("waiting for the replica to catch up before comparing data");
+            position::wait_applied(&mut primary, &mut replica)?;
         } else {
             p.note("would reposition the replica (run again with --execute):");
             for s in &statements {
@@ -213,8 +215,8 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
     let mut checksums_after = None;
     if opts.execute && plan.statement_count() > 0 {
         p.step("applying the repair on the replica and checking again");
-        println!("  > SET SESSION sql_log_bin = 0;");
-        print!("{plan_sql}");
+        eprintln!("      > SET SESSION sql_log_bin = 0;");
+        eprint!("{plan_sql}");
         executed = repair::apply(&opts.replica, &plan)?;
         checksums_after = Some(repair::checksum_tables(
             &opts.primary,

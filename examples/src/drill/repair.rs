@@ -54,7 +54,15 @@ pub fn checksum_tables(
 ) -> Result<Vec<TableChecksum>, DrillError> {
     let mut cmp =
         checksum::live::Comparer::connect(primary_url, replica_url).map_err(checksum_err)?;
-    let opts = checksum::live::CompareOptions::default();
+    // No lag limit: the replica may be stopped (that is what the drill is about), and a
+    // limit would wait for it forever. The load limit stays.
+    let opts = checksum::live::CompareOptions {
+        throttle: checksum::live::Throttle {
+            max_lag: None,
+            ..checksum::live::Throttle::default()
+        },
+        ..checksum::live::CompareOptions::default()
+    };
     let mut checkpoint = checksum::Checkpoint::new(opts.algorithm);
     let mut out = Vec::new();
     for (db, name) in tables {
@@ -91,14 +99,41 @@ pub fn connect(url: &str, side: &str) -> Result<(Conn, String), DrillError> {
     Ok((conn, label))
 }
 
+fn show(v: &chunker::Value) -> String {
+    use chunker::Value;
+    match v {
+        Value::Null => "NULL".to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Double(d) => d.to_string(),
+        Value::Bytes(b) => match std::str::from_utf8(b) {
+            Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
+            _ => format!(
+                "0x{}",
+                b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+            ),
+        },
+        other => format!("{other:?}"),
+    }
+}
+
+/// `table key=value, ...` by the identity key (plus `version` when the table has one), or by
+/// every column in a table without a key.
 fn describe(table: &chunker::Table, row: &[chunker::Value]) -> String {
+    let key = sync_plan::IdentityKey::choose(table);
     let cols: Vec<String> = table
         .columns
         .iter()
+        .enumerate()
         .zip(row)
-        .map(|(c, v)| format!("{}={v:?}", c.name))
+        .filter(|((i, c), _)| {
+            key.as_ref()
+                .is_none_or(|k| k.columns.contains(i) || c.name == "version")
+        })
+        .map(|((_, c), v)| format!("{}={}", c.name, show(v)))
         .collect();
-    format!("{}: {}", table.qualified_name(), cols.join(", "))
+    format!("{} {}", table.name, cols.join(" "))
 }
 
 /// Finds the rows the replica differs from the primary by and plans the statements that make

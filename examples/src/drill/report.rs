@@ -111,7 +111,7 @@ pub fn render(o: &Outcome) -> String {
     ] {
         let _ = writeln!(
             out,
-            "  committed rows on the {side}: {} checked, {} missing, {} stale, {} uncertain (in flight at the crash)",
+            "  committed rows on the {side}: {} checked, {} missing, {} stale ({} left out: in flight at the crash, or lost by the primary)",
             c.checked,
             c.missing.len(),
             c.wrong_version.len(),

@@ -21,7 +21,7 @@ pub const TABLES: [&str; 4] = ["accounts", "order_lines", "customers", "audit_lo
 
 /// `CREATE` statements for the drill's schema.
 const DDL: &[&str] = &[
-    "CREATE DATABASE drill",
+    "CREATE DATABASE drill CHARACTER SET utf8mb4",
     "CREATE TABLE drill.accounts (id BIGINT NOT NULL PRIMARY KEY, owner VARCHAR(40) NOT NULL, \
      balance DECIMAL(14,2) NOT NULL, ratio FLOAT, score DOUBLE, note TEXT, version INT NOT NULL)",
     "CREATE TABLE drill.order_lines (order_id INT NOT NULL, line SMALLINT NOT NULL, \
