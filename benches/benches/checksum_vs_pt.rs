@@ -48,7 +48,11 @@ fn ours(source: &str, target: &str, table: &str, engine: &str) -> Res<(f64, u64,
     let text = String::from_utf8(out.stdout)?;
     let f: Vec<&str> = text.split_whitespace().collect();
     if f.len() != 4 {
-        return Err(format!("child failed: {text} {}", String::from_utf8_lossy(&out.stderr)).into());
+        return Err(format!(
+            "child failed: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
     }
     Ok((f[0].parse()?, f[1].parse()?, f[2].parse()?, f[3].parse()?))
 }
@@ -56,13 +60,20 @@ fn ours(source: &str, target: &str, table: &str, engine: &str) -> Res<(f64, u64,
 fn main() -> Res<()> {
     if let Ok(spec) = std::env::var("CK_CHILD") {
         let p: Vec<&str> = spec.split(' ').collect();
-        let engine = if p.get(3) == Some(&"client") { Engine::Client } else { Engine::Server };
+        let engine = if p.get(3) == Some(&"client") {
+            Engine::Client
+        } else {
+            Engine::Server
+        };
         return child(p[0], p[1], p[2], engine);
     }
     if std::env::args().any(|a| a == "--list" || a == "--test") {
         return Ok(()); // `cargo bench --no-run`/`cargo test --benches`: nothing to list or run.
     }
-    let rows: u64 = std::env::var("CK_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let rows: u64 = std::env::var("CK_ROWS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let pair = Pair::start()?;
     let setup = Instant::now();
     pair.primary.exec(&format!(
@@ -81,7 +92,10 @@ fn main() -> Res<()> {
     let step = rows / 12;
     let mut drift = String::from("SET SESSION sql_log_bin = 0; ");
     for i in 1..=10 {
-        drift.push_str(&format!("UPDATE bench.t SET c = 'drift' WHERE id = {}; ", i * step + 17));
+        drift.push_str(&format!(
+            "UPDATE bench.t SET c = 'drift' WHERE id = {}; ",
+            i * step + 17
+        ));
     }
     drift.push_str(&format!(
         "DELETE FROM bench.t WHERE id IN ({}, {}); INSERT INTO bench.t VALUES ({}, 1, 1, 'x', 1, NOW(), 1, 'y')",
@@ -90,15 +104,29 @@ fn main() -> Res<()> {
         rows + 5
     ));
     pair.replica.exec(&drift)?;
-    println!("setup: {rows} rows loaded and replicated in {:.1} s", setup.elapsed().as_secs_f64());
+    println!(
+        "setup: {rows} rows loaded and replicated in {:.1} s",
+        setup.elapsed().as_secs_f64()
+    );
 
     let (p, r) = (pair.primary.url(), pair.replica.url());
     let server1 = ours(&p, &r, "t", "server")?;
-    println!("ours strong/server: {:.2} s, {} differing of {} chunks, peak RSS {} KiB", server1.0, server1.1, server1.3, server1.2);
+    println!(
+        "ours strong/server: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
+        server1.0, server1.1, server1.3, server1.2
+    );
     let client = ours(&p, &r, "t", "client")?;
-    println!("ours strong/client: {:.2} s, {} differing of {} chunks, peak RSS {} KiB", client.0, client.1, client.3, client.2);
+    println!(
+        "ours strong/client: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
+        client.0, client.1, client.3, client.2
+    );
     let small = ours(&p, &r, "small", "client")?;
-    println!("ours strong/client on {} rows: {:.2} s, peak RSS {} KiB", rows / 10, small.0, small.2);
+    println!(
+        "ours strong/client on {} rows: {:.2} s, peak RSS {} KiB",
+        rows / 10,
+        small.0,
+        small.2
+    );
 
     pair.primary.exec(&format!(
         "CREATE DATABASE IF NOT EXISTS percona; \
@@ -110,13 +138,26 @@ fn main() -> Res<()> {
     let started = Instant::now();
     let out = Command::new("pt-table-checksum")
         .arg(format!("h=127.0.0.1,P={},u=root", pair.primary.port()))
-        .args(["--databases", "bench", "--tables", "t", "--replicate", "percona.checksums"])
-        .arg(format!("--recursion-method=dsn=h=127.0.0.1,P={},u=root,D=percona,t=dsns", pair.primary.port()))
+        .args([
+            "--databases",
+            "bench",
+            "--tables",
+            "t",
+            "--replicate",
+            "percona.checksums",
+        ])
+        .arg(format!(
+            "--recursion-method=dsn=h=127.0.0.1,P={},u=root,D=percona,t=dsns",
+            pair.primary.port()
+        ))
         .args(["--no-check-binlog-format", "--no-check-replication-filters"])
         .output()?;
     let pt_secs = started.elapsed().as_secs_f64();
-    println!("pt-table-checksum (primary + replicate check on the replica): {pt_secs:.2} s\n{}{}",
-        String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    println!(
+        "pt-table-checksum (primary + replicate check on the replica): {pt_secs:.2} s\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let server2 = ours(&p, &r, "t", "server")?;
     println!("ours strong/server again: {:.2} s", server2.0);
