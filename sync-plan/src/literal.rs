@@ -20,7 +20,7 @@
 //! them with the session at `time_zone = '+00:00'` (see [`crate::SESSION_TIME_ZONE`]); the script
 //! header sets it, so the text means the same instant on both sides and never falls in a DST gap.
 //!
-//! In `WHERE` clauses ([`exact_match`]) strings are compared as bytes
+//! In the `WHERE` clauses of keyless deletes, strings are compared as bytes
 //! (`CAST(col AS BINARY) <=> X'..'`), so that a case-insensitive or PAD SPACE collation cannot
 //! make `'a'` match `'A '`; FLOAT columns are compared with the float's exact DOUBLE value.
 

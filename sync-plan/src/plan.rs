@@ -58,7 +58,7 @@ pub struct ColumnValue {
     pub value: Value,
 }
 
-/// One structured statement of a plan. [`crate::sql`]-style text is rendered from it; tests and
+/// One structured statement of a plan. [`statement_sql`](crate::statement_sql) renders its text; tests and
 /// other tools can interpret it directly.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Statement {
