@@ -288,6 +288,32 @@ impl LogBuilder {
         self
     }
 
+    /// Rewrites the header of the event at `offset` in a finished log and, when `crc` is set,
+    /// recomputes its CRC32 (the in-use bit of a Format_description event excluded, as servers
+    /// do). For tests that need headers the builder does not write (fake Rotates, other server
+    /// ids).
+    pub fn rewrite_header(
+        log: &mut [u8],
+        offset: usize,
+        crc: bool,
+        edit: impl FnOnce(&mut EventHeader),
+    ) {
+        let Some(mut header) = log.get(offset..).and_then(EventHeader::from_prefix) else {
+            return;
+        };
+        edit(&mut header);
+        log[offset..offset + HEADER_LEN].copy_from_slice(&header.to_bytes());
+        let end = offset + header.event_size as usize;
+        if crc && end <= log.len() && end >= offset + HEADER_LEN + 4 {
+            let mut hashed = log[offset..end - 4].to_vec();
+            if header.event_type == EventType::FORMAT_DESCRIPTION {
+                hashed[17] &= !(EventFlags::BINLOG_IN_USE as u8);
+            }
+            let sum = crc32fast::hash(&hashed);
+            log[end - 4..end].copy_from_slice(&sum.to_le_bytes());
+        }
+    }
+
     /// Bytes written so far.
     pub fn len(&self) -> usize {
         self.buf.len()

@@ -275,3 +275,52 @@ fn gtid_state_going_backwards_between_files_is_a_chain_finding() {
         ChainFinding::GtidsMissingFromNext { missing, .. } if missing == "3e11fa47-71ca-11e1-9e33-c80aa9429562:11")), "{:?}", set.chain);
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+#[test]
+fn a_relay_logs_second_fde_changes_the_checksum_algorithm() {
+    // The replica (server 2) writes its relay log with CRC32: its FDE, then a fake Rotate
+    // (end_log_pos 0) naming the primary's file. The primary is a 5.5 server: its FDE and
+    // events have no checksum, and carry the primary's own positions.
+    let mut rotate_body = 4u64.to_le_bytes().to_vec();
+    rotate_body.extend_from_slice(b"master-bin.000001");
+    let mut relay = LogBuilder::mysql80()
+        .event(EventType::ROTATE, &rotate_body)
+        .finish();
+    let fde_len = binlog_parse::Framer::new(&relay)
+        .next()
+        .expect("fde")
+        .expect("valid")
+        .raw()
+        .len();
+    LogBuilder::rewrite_header(&mut relay, 4, true, |h| {
+        h.server_id = binlog_parse::ServerId(2)
+    });
+    LogBuilder::rewrite_header(&mut relay, 4 + fde_len, true, |h| {
+        h.log_pos = 0;
+        h.flags = binlog_parse::EventFlags(binlog_parse::EventFlags::ARTIFICIAL);
+    });
+    let primary = LogBuilder::mysql55()
+        .server_id(1)
+        .query("shop", "BEGIN")
+        .query("shop", "INSERT INTO t VALUES (1)")
+        .xid(5)
+        .finish();
+    relay.extend_from_slice(&primary[4..]);
+
+    let events: Vec<_> = binlog_parse::Framer::new(&relay)
+        .collect::<Result<_, _>>()
+        .expect("every event valid");
+    let checksums: Vec<bool> = events
+        .iter()
+        .map(|e| matches!(e.checksum(), binlog_parse::Checksum::Verified(_)))
+        .collect();
+    assert_eq!(checksums, [true, true, false, false, false, false]);
+    let d = diagnose_bytes(&relay);
+    assert!(d.relay_log);
+    assert_eq!(d.positions.discontinuities, 0, "{:?}", d.positions);
+    assert_eq!(d.transactions.complete, 1);
+    assert_eq!(
+        d.primary_position,
+        Some(("master-bin.000001".into(), primary.len() as u64))
+    );
+}
