@@ -8,6 +8,8 @@
 //! [`Pair::start`] makes a primary and a replica. Dropping a [`Server`] shuts it down and
 //! removes its directory (kept with `KEEP_SERVERS=1`). Should the test process die without
 //! running destructors, the kernel kills its servers too (see `setpriv --pdeathsig`).
+//! `mariadb-install-db` runs once: its result is kept in `$TMPDIR/repl-harness-template-*`
+//! and copied for each server, which makes a start take a few hundred milliseconds.
 //!
 //! The harness installs nothing: when `mariadbd` is missing, [`mariadbd_path`] and
 //! [`Server::start`] fail with a one-line instruction. `scripts/test` installs it.
@@ -32,6 +34,7 @@
 //! ```
 
 mod error;
+mod install;
 mod lifecycle;
 mod pair;
 mod process;

@@ -1,12 +1,13 @@
 //! One throwaway `mariadbd`: its own temporary directory, port and socket.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use mysql::prelude::{FromRow, Queryable};
 use mysql::{Conn, OptsBuilder};
 
+use super::install::{self, SMALL};
 use super::lifecycle::remove_dir;
 use super::process::{self, tail};
 use super::HarnessError;
@@ -55,15 +56,6 @@ fn start_timeout() -> Duration {
 pub(crate) const POLL: Duration = Duration::from_millis(50);
 /// How many times a start is retried when another process took the chosen port.
 const PORT_ATTEMPTS: usize = 5;
-
-/// Options that make a throwaway server start in about a second and stay small. They are
-/// given to `mariadb-install-db` too, so that the files it creates match.
-const SMALL: &[&str] = &[
-    "--innodb-buffer-pool-size=32M",
-    "--innodb-log-file-size=8M",
-    // Many servers at once can exhaust the kernel's AIO contexts (`aio-max-nr`).
-    "--innodb-use-native-aio=0",
-];
 
 /// A throwaway MariaDB server on 127.0.0.1, in its own temporary directory
 /// (`$TMPDIR/repl-harness-*`), with its own socket, started with `--no-defaults` so that it
@@ -123,38 +115,9 @@ impl Server {
         Ok(server)
     }
 
-    /// The server's own `--tmpdir`. Never the shared `/tmp`: a starting `mariadbd` deletes
-    /// every `#sql*` file in its tmpdir, which breaks the temporary tables of any other server
-    /// (or `mariadb-install-db`) using the same directory at that moment.
-    fn tmpdir(&self) -> Result<PathBuf, HarnessError> {
-        let tmp = self.root.join("tmp");
-        std::fs::create_dir_all(&tmp)
-            .map_err(|e| HarnessError::io(format!("creating {}", tmp.display()), e))?;
-        Ok(tmp)
-    }
-
     fn install_db(&self) -> Result<(), HarnessError> {
-        let install = process::install_db_path()?;
-        let tmpdir = self.tmpdir()?;
-        let output = Command::new(&install)
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", self.datadir.display()))
-            .arg("--user=root")
-            .arg("--auth-root-authentication-method=normal")
-            .arg(format!("--tmpdir={}", tmpdir.display()))
-            .args(SMALL)
-            .output()
-            .map_err(|e| HarnessError::io(format!("running {}", install.display()), e))?;
-        if !output.status.success() {
-            let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-            text.push_str(&String::from_utf8_lossy(&output.stderr));
-            return Err(HarnessError::InstallDb {
-                datadir: self.datadir.clone(),
-                status: output.status.to_string(),
-                output: tail(&text, 20),
-            });
-        }
-        Ok(())
+        install::tmpdir(&self.root)?;
+        install::prepare_datadir(&self.root, &self.datadir)
     }
 
     fn args(&self) -> Vec<String> {
