@@ -158,7 +158,12 @@ fn build_plan(
     let mut rows_read = 0;
     for (db, name) in tables {
         let table = live::load_table(src, db, name, "source").map_err(|e| e.to_string())?;
-        live::load_table(tgt, db, name, "target").map_err(|e| e.to_string())?;
+        let on_target = live::load_table(tgt, db, name, "target").map_err(|e| e.to_string())?;
+        if on_target.columns != table.columns {
+            return Err(format!(
+                "{db}.{name}: the columns differ between source and target; repair the schema first"
+            ));
+        }
         let diff = live::diff_table(src, tgt, &table, drill).map_err(|e| e.to_string())?;
         rows_read += diff.stats.rows_read;
         eprintln!(
@@ -218,9 +223,14 @@ fn run(args: &Args) -> Result<bool, String> {
             Style::Minimal
         },
     };
+    let version: Option<String> = src
+        .query_first("SELECT VERSION()")
+        .map_err(|e| format!("reading the source's version: {e}"))?;
+    let mut args_drill = args.drill;
+    args_drill.dialect = checksum::Dialect::from_version(&version.unwrap_or_default());
     let tables = list_tables(&mut src, args)?;
     let mut plan = Plan::new(&src_label, &tgt_label, direction);
-    let rows_read = build_plan(&mut src, &mut tgt, &tables, &mut plan, options, args.drill)?;
+    let rows_read = build_plan(&mut src, &mut tgt, &tables, &mut plan, options, args_drill)?;
     eprintln!(
         "table-sync: {} statements planned, {rows_read} rows read",
         plan.statement_count()
@@ -251,7 +261,7 @@ fn run(args: &Args) -> Result<bool, String> {
     live::prepare_session(&mut src, "source").map_err(|e| e.to_string())?;
     live::prepare_session(&mut tgt, "target").map_err(|e| e.to_string())?;
     let mut check = Plan::new(&src_label, &tgt_label, direction);
-    build_plan(&mut src, &mut tgt, &tables, &mut check, options, args.drill)?;
+    build_plan(&mut src, &mut tgt, &tables, &mut check, options, args_drill)?;
     let remaining = check.statement_count();
     eprintln!("table-sync: after the repair, {remaining} statements would still be needed");
     Ok(remaining == 0)

@@ -5,7 +5,7 @@ use chunker::{Table, Value};
 use mysql::Conn;
 
 use super::fetch;
-use super::range::{checksum_range, key_at, predicate, Range, RangeHash, Sum};
+use super::range::{checksum_range, key_at, predicate, Hashing, Range, RangeHash, Sum};
 use crate::diff::{diff_keyed, diff_multiset, Difference};
 use crate::error::Error;
 use crate::key::{CompareKey, IdentityKey, Row};
@@ -19,6 +19,9 @@ pub struct DrillOptions {
     pub leaf_rows: u64,
     /// How ranges are checksummed.
     pub hash: RangeHash,
+    /// The server family the checksum SQL is written for (`table-sync` reads it from the
+    /// source's `VERSION()`).
+    pub dialect: checksum::Dialect,
 }
 
 impl Default for DrillOptions {
@@ -27,6 +30,7 @@ impl Default for DrillOptions {
             chunk_rows: 1000,
             leaf_rows: 16,
             hash: RangeHash::Strong,
+            dialect: checksum::Dialect::MariaDb,
         }
     }
 }
@@ -65,7 +69,7 @@ fn first_level(
     table: &Table,
     key: &IdentityKey,
     step: u64,
-    hash: RangeHash,
+    hash: Hashing,
 ) -> Result<FirstLevel, Error> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel::<Range>();
@@ -152,7 +156,7 @@ fn both(
     table: &Table,
     key: &IdentityKey,
     pred: Option<&str>,
-    hash: RangeHash,
+    hash: Hashing,
 ) -> Result<(Sum, Sum), Error> {
     std::thread::scope(|scope| {
         let t = scope.spawn(|| checksum_range(target, "target", table, Some(key), pred, hash));
@@ -171,7 +175,10 @@ pub fn diff_table(
     options: DrillOptions,
 ) -> Result<TableDiff, Error> {
     let mut stats = DrillStats::default();
-    let hash = options.hash;
+    let hash = Hashing {
+        hash: options.hash,
+        dialect: options.dialect,
+    };
     let Some(key) = IdentityKey::choose(table) else {
         let s = checksum_range(source, "source", table, None, None, hash)?;
         let t = checksum_range(target, "target", table, None, None, hash)?;

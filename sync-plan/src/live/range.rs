@@ -25,6 +25,13 @@ pub enum RangeHash {
     Crc32Sum,
 }
 
+/// The range hash and the server dialect its SQL is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hashing {
+    pub(crate) hash: RangeHash,
+    pub(crate) dialect: checksum::Dialect,
+}
+
 /// A key range: `lower` inclusive, `upper` exclusive, each a full key tuple or unbounded.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Range {
@@ -92,16 +99,12 @@ fn checksum_sql(
     table: &Table,
     key: Option<&IdentityKey>,
     pred: Option<&str>,
-    hash: RangeHash,
+    hashing: Hashing,
 ) -> String {
     let index = key.map(|k| k.index.as_str());
-    match hash {
+    match hashing.hash {
         RangeHash::Strong => {
-            let plan = checksum::RowPlan::new(
-                table,
-                checksum::Algorithm::Strong,
-                checksum::Dialect::MariaDb,
-            );
+            let plan = checksum::RowPlan::new(table, checksum::Algorithm::Strong, hashing.dialect);
             plan.chunk_sql(&checksum::Scope {
                 index,
                 predicate: pred,
@@ -150,13 +153,13 @@ pub(crate) fn checksum_range(
     table: &Table,
     key: Option<&IdentityKey>,
     pred: Option<&str>,
-    hash: RangeHash,
+    hashing: Hashing,
 ) -> Result<Sum, Error> {
-    let sql = checksum_sql(table, key, pred, hash);
+    let sql = checksum_sql(table, key, pred, hashing);
     let row: Option<(u64, String)> = conn.query_first(sql).map_err(server(table, side))?;
     let (rows, text) = row.unwrap_or((0, String::new()));
     let text = text.trim();
-    let parsed = match hash {
+    let parsed = match hashing.hash {
         RangeHash::Strong => u64::from_str_radix(text, 16).ok(),
         // A DECIMAL sum: reduce modulo 2^64.
         RangeHash::Crc32Sum => text.parse::<u128>().ok().map(|v| v as u64),
