@@ -227,7 +227,10 @@ pub fn plan_table(
             .collect()
     };
     let in_other_unique = |col: usize| -> bool {
-        let name = &table.columns[col].name;
+        let Some(name) = table.columns.get(col).map(|c| &c.name) else {
+            // A position past the last column (a hand-made difference): play safe.
+            return true;
+        };
         table.indexes.iter().any(|ix| {
             ix.unique
                 && ix.name != key.index
