@@ -89,15 +89,20 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(a)
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(value).map_err(|e| format!("writing JSON: {e}"))
+/// The outcome as JSON, with the verdict the exit status follows as `"consistent"`.
+fn to_json<T: serde::Serialize>(value: &T, consistent: bool) -> Result<String, String> {
+    let mut v = serde_json::to_value(value).map_err(|e| format!("writing JSON: {e}"))?;
+    if let Some(map) = v.as_object_mut() {
+        map.insert("consistent".into(), consistent.into());
+    }
+    serde_json::to_string_pretty(&v).map_err(|e| format!("writing JSON: {e}"))
 }
 
 fn run(args: &Args) -> Result<bool, String> {
     if !args.remote.primary.is_empty() {
         let outcome = remote::run(&args.remote).map_err(|e| e.to_string())?;
         if args.json {
-            println!("{}", to_json(&outcome)?);
+            println!("{}", to_json(&outcome, outcome.consistent())?);
         } else {
             print!("{}", report::render_remote(&outcome, args.remote.execute));
         }
@@ -105,7 +110,7 @@ fn run(args: &Args) -> Result<bool, String> {
     }
     let (outcome, pair) = drill::run(&args.drill).map_err(|e| e.to_string())?;
     if args.json {
-        println!("{}", to_json(&outcome)?);
+        println!("{}", to_json(&outcome, outcome.consistent())?);
     } else {
         println!("Repair plan ({} statements):", outcome.plan_statements);
         print!("{}", outcome.plan_sql);

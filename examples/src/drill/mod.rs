@@ -18,19 +18,19 @@
 //! the outcome ([`repair::TableRows::replica_rows_replaced`]) before the repair runs.
 //!
 //! **Committed.** A row counts as committed when the application's commit was acknowledged and
-//! the row survived in the primary's storage after the restart ([`ledger::LedgerCheck`]). The
+//! the row survived in the primary's storage after the restart ([`workload::LedgerCheck`]). The
 //! drill passes only when, at the end, both servers hold every such row with its last
 //! acknowledged version, and the chunk checksums and the full table contents agree.
 
 pub mod crash;
 pub mod gtids;
-pub mod ledger;
 pub mod position;
 pub mod remote;
 pub mod repair;
 pub mod report;
 mod throwaway;
 pub mod workload;
+mod writes;
 
 use std::path::Path;
 

@@ -100,7 +100,28 @@ pub fn render(o: &Outcome) -> String {
         "  Repair (primary is the source of truth): {} statements planned, {} executed on the replica.",
         o.plan_statements, o.executed
     );
+    let replaced: usize = o.rows.iter().map(|t| t.replica_rows_replaced.len()).sum();
+    let _ = writeln!(
+        out,
+        "  Why the primary is the source of truth: the application kept writing to it after the restart,"
+    );
+    let _ = writeln!(
+        out,
+        "  as in the seed. The {replaced} replica rows listed above were acknowledged once but did not"
+    );
+    let _ = writeln!(
+        out,
+        "  survive on the primary (or were overwritten by it); the repair replaced them on the replica."
+    );
+    let _ = writeln!(
+        out,
+        "  They are listed here (all of them with --json) so that nothing vanishes unreported."
+    );
     let _ = writeln!(out, "\nVerification");
+    let _ = writeln!(
+        out,
+        "  (committed = acknowledged to the application and still on the primary after its restart)"
+    );
     let chunks: usize = o.checksums_after.iter().map(|t| t.differing_chunks).sum();
     let rows: usize = o.contents_after.iter().map(|(_, n)| n).sum();
     let _ = writeln!(out, "  differing chunks after the repair: {chunks}");

@@ -5,10 +5,9 @@ use serde::Serialize;
 
 use super::crash::{self, CrashReport};
 use super::gtids::{self, GtidReport};
-use super::ledger::{self, LedgerCheck};
 use super::position::{self, Diagnosis};
 use super::repair::{self, TableChecksum, TableRows};
-use super::workload::{Ledger, Rng, SCHEMA, TABLES};
+use super::workload::{self as ledger, Ledger, LedgerCheck, Rng, SCHEMA, TABLES};
 use super::{DrillError, Progress};
 use crate::harness::{Pair, ReplicationMode};
 

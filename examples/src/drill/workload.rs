@@ -1,5 +1,6 @@
-//! The drill's tables, the writes an application makes to them, and the ledger of every
-//! acknowledged commit that the final check holds both servers to.
+//! The drill's tables, the ledger of every acknowledged commit, and the check that holds a
+//! server to it: every acknowledged row present, with the version its last acknowledged
+//! write left. The writes themselves are in `writes.rs`.
 //!
 //! Four tables cover what real schemas hold and what has tripped tools before: an integer key,
 //! a composite key, a case-insensitive VARCHAR key, FLOAT/DOUBLE/DECIMAL, text and binary
@@ -9,7 +10,9 @@
 use std::collections::HashMap;
 
 use mysql::prelude::Queryable;
-use mysql::{Conn, Value};
+use mysql::Conn;
+
+use serde::Serialize;
 
 use super::DrillError;
 
@@ -73,7 +76,8 @@ impl Rng {
         }
     }
 
-    fn f64(&mut self) -> f64 {
+    /// A number in `0.0..1.0`.
+    pub fn f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -108,24 +112,14 @@ pub struct Ledger {
     pub log: Vec<Commit>,
     /// Transactions whose outcome is unknown (in flight when the server died).
     pub uncertain: u64,
-    rng: Rng,
-    next_account: u64,
-    next_order: u64,
-    next_customer: u64,
-    next_audit: u64,
-    accounts: Vec<u64>,
-    orders: Vec<u64>,
-    customers: Vec<String>,
-}
-
-/// One write, ready to run: statements with parameters, and the rows it leaves.
-struct Write {
-    statements: Vec<(String, Vec<Value>)>,
-    rows: Vec<((&'static str, String), Entry)>,
-}
-
-fn text(s: impl Into<String>) -> Value {
-    Value::Bytes(s.into().into_bytes())
+    pub(super) rng: Rng,
+    pub(super) next_account: u64,
+    pub(super) next_order: u64,
+    pub(super) next_customer: u64,
+    pub(super) next_audit: u64,
+    pub(super) accounts: Vec<u64>,
+    pub(super) orders: Vec<u64>,
+    pub(super) customers: Vec<String>,
 }
 
 impl Ledger {
@@ -222,180 +216,92 @@ impl Ledger {
         self.rows.extend(w.rows);
         true
     }
+}
 
-    fn next_write(&mut self, inserts_only: bool) -> Write {
-        let dice = self.rng.below(100);
-        match dice {
-            _ if inserts_only => {
-                let table = TABLES[self.rng.below(4) as usize];
-                self.insert(table)
-            }
-            0..=24 => self.insert("accounts"),
-            25..=44 if !self.accounts.is_empty() => self.update_account(),
-            45..=49 if self.accounts.len() > 10 => self.delete_account(),
-            50..=64 => self.insert("order_lines"),
-            65..=74 if !self.orders.is_empty() => self.update_order(),
-            75..=84 if !self.customers.is_empty() => self.update_customer(),
-            85..=89 => self.insert("customers"),
-            _ => self.insert("audit_log"),
+/// How one server stands against the ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LedgerCheck {
+    /// Rows checked (acknowledged, outcome known).
+    pub checked: usize,
+    /// Rows left out: a transaction touching them was in flight at the crash.
+    pub uncertain: usize,
+    /// Acknowledged rows the server does not have (`table key`).
+    pub missing: Vec<String>,
+    /// Rows the server has with another version than the last acknowledged one.
+    pub wrong_version: Vec<String>,
+    /// Rows the application deleted (acknowledged) that the server still has, or rows the
+    /// ledger never heard of.
+    pub unexpected: Vec<String>,
+}
+
+impl LedgerCheck {
+    /// No acknowledged row missing or stale.
+    pub fn nothing_lost(&self) -> bool {
+        self.missing.is_empty() && self.wrong_version.is_empty()
+    }
+}
+
+/// Reads `(key, version)` of every row of the drill's tables and compares them with `ledger`.
+pub fn check(conn: &mut Conn, ledger: &Ledger) -> Result<LedgerCheck, DrillError> {
+    let mut server: HashMap<(&'static str, String), u32> = HashMap::new();
+    for table in TABLES {
+        let sql = key_query(table);
+        let rows: Vec<(String, u32)> = conn
+            .query(&sql)
+            .map_err(|e| DrillError::sql("checking committed rows", &sql, e))?;
+        for (key, version) in rows {
+            server.insert((table, key), version);
         }
     }
-
-    fn entry(version: u32, present: bool) -> Entry {
-        Entry {
-            version,
-            present,
-            certain: true,
+    let mut out = LedgerCheck::default();
+    for ((table, key), entry) in &ledger.rows {
+        let found = server.remove(&(*table, key.clone()));
+        if !entry.certain {
+            out.uncertain += 1;
+            continue;
+        }
+        out.checked += 1;
+        let name = format!("{table} {key}");
+        match (entry.present, found) {
+            (true, None) => out.missing.push(name),
+            (true, Some(v)) if v != entry.version => {
+                out.wrong_version.push(format!(
+                    "{name} (version {v}, acknowledged {})",
+                    entry.version
+                ));
+            }
+            (false, Some(_)) => out.unexpected.push(name),
+            _ => {}
         }
     }
+    out.unexpected
+        .extend(server.into_keys().map(|(t, k)| format!("{t} {k}")));
+    for list in [
+        &mut out.missing,
+        &mut out.wrong_version,
+        &mut out.unexpected,
+    ] {
+        list.sort();
+    }
+    Ok(out)
+}
 
-    fn insert(&mut self, table: &str) -> Write {
-        let r = &mut self.rng;
-        match table {
-            "accounts" => {
-                let id = self.next_account;
-                self.next_account += 1;
-                self.accounts.push(id);
-                let cents = r.below(10_000_000);
-                let params = vec![
-                    Value::from(id),
-                    text(format!("owner {id} O'Brien-Ünal")),
-                    text(format!("{}.{:02}", cents / 100, cents % 100)),
-                    Value::from((r.f64() * 1000.0) as f32),
-                    Value::from(r.f64() * 1e6 - 5e5),
-                    text(format!("note {id}: crème brûlée, \"quoted\", tab\there")),
-                ];
-                Write {
-                    statements: vec![(
-                        "INSERT INTO drill.accounts VALUES (?, ?, ?, ?, ?, ?, 1)".into(),
-                        params,
-                    )],
-                    rows: vec![(("accounts", id.to_string()), Ledger::entry(1, true))],
-                }
-            }
-            "order_lines" => {
-                let order = self.next_order;
-                self.next_order += 1;
-                self.orders.push(order);
-                let mut w = Write {
-                    statements: Vec::new(),
-                    rows: Vec::new(),
-                };
-                for line in 1..=2u16 {
-                    let params = vec![
-                        Value::from(order),
-                        Value::from(line),
-                        text(format!("SKU-{:05}", r.below(100_000))),
-                        Value::from(1 + r.below(20)),
-                        text(format!("{}.{:02}", r.below(1000), r.below(100))),
-                        Value::from((r.f64() * 50.0) as f32),
-                    ];
-                    w.statements.push((
-                        "INSERT INTO drill.order_lines VALUES (?, ?, ?, ?, ?, ?, 1)".into(),
-                        params,
-                    ));
-                    w.rows.push((
-                        ("order_lines", format!("{order},{line}")),
-                        Ledger::entry(1, true),
-                    ));
-                }
-                w
-            }
-            "customers" => {
-                let n = self.next_customer;
-                self.next_customer += 1;
-                let email = format!("user{n}@example.com");
-                self.customers.push(email.clone());
-                let avatar: Vec<u8> = (0..16).map(|_| r.below(256) as u8).collect();
-                let params = vec![
-                    text(email.clone()),
-                    text(format!("Customer №{n}")),
-                    Value::Bytes(avatar),
-                    text("bio\nwith lines"),
-                ];
-                Write {
-                    statements: vec![(
-                        "INSERT INTO drill.customers VALUES (?, ?, ?, ?, 1)".into(),
-                        params,
-                    )],
-                    rows: vec![(("customers", email), Ledger::entry(1, true))],
-                }
-            }
-            _ => {
-                let seq = self.next_audit;
-                self.next_audit += 1;
-                let payload: Vec<u8> = (0..8).map(|_| r.below(256) as u8).collect();
-                let params = vec![
-                    Value::from(seq),
-                    text("event"),
-                    Value::Bytes(payload),
-                    Value::from(r.f64()),
-                ];
-                Write {
-                    statements: vec![(
-                        "INSERT INTO drill.audit_log VALUES (?, ?, ?, ?)".into(),
-                        params,
-                    )],
-                    rows: vec![(("audit_log", seq.to_string()), Ledger::entry(1, true))],
-                }
+/// Marks the rows `check` found missing or stale as not committed: they did not survive in the
+/// primary's storage, so the application's acknowledgement was all they ever had. Returns them.
+pub fn forget_lost(ledger: &mut Ledger, check: &LedgerCheck) -> Vec<String> {
+    let mut lost = Vec::new();
+    for name in check.missing.iter().chain(&check.wrong_version) {
+        let mut parts = name.splitn(2, ' ');
+        let (Some(table), Some(key)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let key = key.split(" (").next().unwrap_or(key).to_string();
+        if let Some(t) = TABLES.iter().find(|t| **t == table) {
+            if let Some(e) = ledger.rows.get_mut(&(*t, key)) {
+                e.certain = false;
+                lost.push(name.clone());
             }
         }
     }
-
-    fn version(&self, table: &'static str, key: &str) -> u32 {
-        self.rows
-            .get(&(table, key.to_string()))
-            .map_or(1, |e| e.version)
-    }
-
-    fn update_account(&mut self) -> Write {
-        let id = self.accounts[self.rng.below(self.accounts.len() as u64) as usize];
-        let v = self.version("accounts", &id.to_string()) + 1;
-        let ratio = (self.rng.f64() * 10.0) as f32;
-        Write {
-            statements: vec![(
-                "UPDATE drill.accounts SET balance = balance + 1.25, ratio = ?, version = ? WHERE id = ?".into(),
-                vec![Value::from(ratio), Value::from(v), Value::from(id)],
-            )],
-            rows: vec![(("accounts", id.to_string()), Ledger::entry(v, true))],
-        }
-    }
-
-    fn delete_account(&mut self) -> Write {
-        let i = self.rng.below(self.accounts.len() as u64) as usize;
-        let id = self.accounts.swap_remove(i);
-        let v = self.version("accounts", &id.to_string());
-        Write {
-            statements: vec![(
-                "DELETE FROM drill.accounts WHERE id = ?".into(),
-                vec![Value::from(id)],
-            )],
-            rows: vec![(("accounts", id.to_string()), Ledger::entry(v, false))],
-        }
-    }
-
-    fn update_order(&mut self) -> Write {
-        let order = self.orders[self.rng.below(self.orders.len() as u64) as usize];
-        let key = format!("{order},1");
-        let v = self.version("order_lines", &key) + 1;
-        Write {
-            statements: vec![(
-                "UPDATE drill.order_lines SET qty = qty + 1, version = ? WHERE order_id = ? AND line = 1".into(),
-                vec![Value::from(v), Value::from(order)],
-            )],
-            rows: vec![(("order_lines", key), Ledger::entry(v, true))],
-        }
-    }
-
-    fn update_customer(&mut self) -> Write {
-        let email = self.customers[self.rng.below(self.customers.len() as u64) as usize].clone();
-        let v = self.version("customers", &email) + 1;
-        Write {
-            statements: vec![(
-                "UPDATE drill.customers SET name = LEFT(CONCAT(name, '+'), 60), version = ? WHERE email = ?".into(),
-                vec![Value::from(v), text(email.clone())],
-            )],
-            rows: vec![(("customers", email), Ledger::entry(v, true))],
-        }
-    }
+    lost
 }
