@@ -15,8 +15,16 @@ pub enum Direction {
     /// On the source, a replication primary of the target, so that the statements reach the target
     /// through replication (`--sync-to-master`). Every statement is a no-op on the source: the
     /// source's own rows are written back with `REPLACE`, and rows only the target has are deleted
-    /// by a key the source does not have. Needs `binlog_format=STATEMENT` for the session (set
-    /// by the script header; needs the privilege to do so) and a unique key on every table.
+    /// by a key the source does not have.
+    ///
+    /// Limits (as for pt-table-sync): the session needs `binlog_format=STATEMENT` (the script
+    /// header sets it, which takes the `SUPER`/`BINLOG ADMIN` privilege), or the replica would
+    /// receive the source's row images (no-ops) instead of the statements; every table needs a
+    /// unique key (without one `REPLACE` is a plain `INSERT`, so such tables are refused); `REPLACE`
+    /// is a delete and an insert on the source, so `ON DELETE` triggers and `ON DELETE CASCADE`
+    /// foreign keys fire there; the source must not change the planned rows until the statements
+    /// ran (a stale `DELETE` is caught by `live::check_deletes_against_source`); every other
+    /// replica of the source receives the statements too.
     ViaReplication,
 }
 
