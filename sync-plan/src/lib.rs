@@ -9,12 +9,13 @@
 //! `REPLACE` on request, ordered so that no unique key trips; (3) renders the plan as a reviewable
 //! script or JSON, with literals that store exactly the source's values (FLOAT and DOUBLE bit for
 //! bit, strings independent of `sql_mode`); and (4) refuses unsafe directions (writing on a
-//! replica, source and target swapped). With the `mysql` feature, a thin [`live`] module drills
+//! replica, source and target swapped). With the `mysql` feature, a thin `live` module drills
 //! down into differing ranges moving little data, fetches the rows, and executes plans.
 //!
-//! **What it is not.** It does not find the differing chunks of a whole table by itself (that is
-//! the `checksum` crate's job; [`live`] has a small range-checksum adapter for drilling down), does
-//! not lock tables or wait for replicas to catch up, and does not repair schema differences.
+//! **What it is not.** Not a table checksummer for monitoring (that is the `checksum` crate, whose
+//! chunk checksums `live` uses to drill down), not a lock manager (it neither locks tables nor
+//! waits for replicas while comparing, so the data must be quiet, as for pt-table-sync without
+//! `--lock`), and not a schema repair tool (tables whose columns differ are refused).
 //!
 //! # Example
 //!
@@ -67,7 +68,7 @@
 //!
 //! # Features
 //!
-//! - `mysql`: the [`live`] module (drill-down with range checksums from the `checksum` crate,
+//! - `mysql`: the `live` module (drill-down with range checksums from the `checksum` crate,
 //!   row fetch with server weight strings, plan execution, the wrong-side check of a plan's
 //!   deletes against the source, server facts for [`check_direction`]), on the `mysql` crate and
 //!   `chunker`'s live module. Off by default; without it the crate does no I/O.
