@@ -37,7 +37,7 @@ pub enum Error {
         available: usize,
     },
     /// The file ends inside an event whose header is complete.
-    #[error("file ends inside a {event_type} event at offset {offset}: {available} of {size} bytes present")]
+    #[error("file ends inside {event_type} event at offset {offset}: {available} of {size} bytes present")]
     TruncatedEvent {
         /// Where the partial event starts.
         offset: LogPos,
@@ -49,7 +49,7 @@ pub enum Error {
         available: usize,
     },
     /// `event_size` is smaller than a header (plus checksum) can be.
-    #[error("invalid event size {size} for a {event_type} event at offset {offset}: at least {min} required")]
+    #[error("invalid event size {size} for {event_type} event at offset {offset}: at least {min} required")]
     EventTooSmall {
         /// Event start.
         offset: LogPos,
@@ -61,7 +61,7 @@ pub enum Error {
         min: u32,
     },
     /// `event_size` is above the configured limit (1 GiB by default).
-    #[error("event size {size} of a {event_type} event at offset {offset} exceeds the limit of {max} bytes")]
+    #[error("event size {size} of {event_type} event at offset {offset} exceeds the limit of {max} bytes")]
     EventTooLarge {
         /// Event start.
         offset: LogPos,
@@ -73,7 +73,7 @@ pub enum Error {
         max: u32,
     },
     /// The stored CRC32 does not match the event's bytes.
-    #[error("checksum mismatch in a {event_type} event at offset {offset} (size {size}): stored {expected:#010x}, computed {actual:#010x}")]
+    #[error("checksum mismatch in {event_type} event at offset {offset} (size {size}): stored {expected:#010x}, computed {actual:#010x}")]
     ChecksumMismatch {
         /// Event start.
         offset: LogPos,
@@ -111,7 +111,7 @@ pub enum Error {
         available: u64,
     },
     /// A field holds a value the format does not allow.
-    #[error("invalid {field} {value} in a {event_type} event at offset {offset}")]
+    #[error("invalid {field} {value} in {event_type} event at offset {offset}")]
     InvalidField {
         /// Event start.
         offset: LogPos,
@@ -123,7 +123,7 @@ pub enum Error {
         value: u64,
     },
     /// A typed view was asked of an event of another type.
-    #[error("event at offset {offset} is a {found} event, not {expected}")]
+    #[error("event at offset {offset} is {found}, not {expected}")]
     WrongType {
         /// Event start.
         offset: LogPos,
@@ -141,7 +141,7 @@ pub enum Error {
         offset: LogPos,
     },
     /// A GTID the `gtid` crate rejects (e.g. an invalid tag or a GNO out of range).
-    #[error("invalid gtid in a {event_type} event at offset {offset}: {message}")]
+    #[error("invalid gtid in {event_type} event at offset {offset}: {message}")]
     InvalidGtid {
         /// Event start.
         offset: LogPos,

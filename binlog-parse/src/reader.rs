@@ -58,6 +58,21 @@ impl<R: Read> EventReader<R> {
         }
     }
 
+    /// Continues with an existing decoder (for instance one that has seen the file's
+    /// Format_description event and was moved with [`Decoder::resume_at`]); `inner` must be
+    /// positioned at the decoder's offset.
+    pub fn resume(inner: R, decoder: Decoder) -> EventReader<R> {
+        EventReader {
+            inner,
+            decoder,
+            buf: Vec::new(),
+            start: 0,
+            filled: 0,
+            eof: false,
+            end: None,
+        }
+    }
+
     /// The decoder's state.
     pub fn decoder(&self) -> &Decoder {
         &self.decoder

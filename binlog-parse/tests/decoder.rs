@@ -40,7 +40,7 @@ fn sizes_below_a_header_or_above_the_limit_are_errors_with_offset_and_type() {
     );
     assert_eq!(
         err.to_string(),
-        format!("invalid event size 22 for a Xid event at offset {xid_at}: at least 23 required")
+        format!("invalid event size 22 for Xid event at offset {xid_at}: at least 23 required")
     );
 
     let huge = with_last_header(&log, |h| h.event_size = u32::MAX);

@@ -56,6 +56,26 @@ fn list_file(path: &Path, json: bool, out: &mut impl Write) -> std::io::Result<b
         }
     }
     let d = diagnose_path(path)?;
+    // After corruption, list what follows the resync point too.
+    if let Some(at) = d.resync {
+        let mut decoder = reader.decoder().clone();
+        decoder.resume_at(at);
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(at.get()))?;
+        if !json {
+            writeln!(out, "# resync: valid framing resumes at {at}")?;
+        }
+        let mut rest = EventReader::resume(BufReader::new(file), decoder);
+        while let Some(Ok(ev)) = rest.next_event() {
+            if json {
+                let mut v = event_json(&name, &ev);
+                v["after_resync"] = json!(true);
+                writeln!(out, "{v}")?;
+            } else {
+                write_event(out, &ev)?;
+            }
+        }
+    }
     if json {
         writeln!(
             out,
