@@ -17,7 +17,6 @@ use crate::{number, text};
 /// Scratch space reused across rows so that encoding allocates nothing per row.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    pub(crate) text: Vec<u8>,
     pub(crate) fmt: String,
 }
 
@@ -35,12 +34,12 @@ pub(crate) fn strong_row(
             continue;
         }
         out.push(b'\'');
-        if let (Enc::Raw, Value::Bytes(b)) = (&col.enc, v) {
+        if let (Enc::Raw | Enc::DecimalText, Value::Bytes(b)) = (&col.enc, v) {
             push_quoted(out, b);
         } else {
-            s.text.clear();
-            value_text(col, v, &mut s.text, &mut s.fmt, "strong", at)?;
-            push_quoted(out, &s.text);
+            // Numbers, dates and times written here are digits, signs, points, colons, spaces
+            // and `e`: nothing `QUOTE` escapes, so they go straight into the row.
+            value_text(col, v, out, &mut s.fmt, "strong", at)?;
         }
         out.push(b'\'');
     }
@@ -93,7 +92,12 @@ fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
             out.extend_from_slice(chunk);
         }
     }
-    push_escaped(out, chunks.remainder());
+    let rest = chunks.remainder();
+    if rest.iter().fold(false, |hit, &b| hit | special(b)) {
+        push_escaped(out, rest);
+    } else {
+        out.extend_from_slice(rest);
+    }
 }
 
 fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
