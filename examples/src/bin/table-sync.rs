@@ -146,7 +146,8 @@ fn list_tables(conn: &mut Conn, args: &Args) -> Result<Vec<(String, String)>, St
         .collect())
 }
 
-/// Builds the plan for every table; returns it with the number of rows read.
+/// Builds the plan for every table; returns the tables' differences (for the re-check after a
+/// repair) and the number of rows read.
 fn build_plan(
     src: &mut Conn,
     tgt: &mut Conn,
@@ -154,8 +155,9 @@ fn build_plan(
     plan: &mut Plan,
     options: PlanOptions,
     drill: DrillOptions,
-) -> Result<u64, String> {
+) -> Result<(Vec<live::TableDiff>, u64), String> {
     let mut rows_read = 0;
+    let mut diffs = Vec::new();
     for (db, name) in tables {
         let table = live::load_table(src, db, name, "source").map_err(|e| e.to_string())?;
         let on_target = live::load_table(tgt, db, name, "target").map_err(|e| e.to_string())?;
@@ -177,8 +179,9 @@ fn build_plan(
             let tp = plan_table(&table, &diff.differences, options).map_err(|e| e.to_string())?;
             plan.tables.push(tp);
         }
+        diffs.push(diff);
     }
-    Ok(rows_read)
+    Ok((diffs, rows_read))
 }
 
 /// Waits until the target has applied everything the source has binlogged (MariaDB GTIDs).
@@ -230,7 +233,8 @@ fn run(args: &Args) -> Result<bool, String> {
     args_drill.dialect = checksum::Dialect::from_version(&version.unwrap_or_default());
     let tables = list_tables(&mut src, args)?;
     let mut plan = Plan::new(&src_label, &tgt_label, direction);
-    let rows_read = build_plan(&mut src, &mut tgt, &tables, &mut plan, options, args_drill)?;
+    let (diffs, rows_read) =
+        build_plan(&mut src, &mut tgt, &tables, &mut plan, options, args_drill)?;
     eprintln!(
         "table-sync: {} statements planned, {rows_read} rows read",
         plan.statement_count()
@@ -260,10 +264,16 @@ fn run(args: &Args) -> Result<bool, String> {
     }
     live::prepare_session(&mut src, "source").map_err(|e| e.to_string())?;
     live::prepare_session(&mut tgt, "target").map_err(|e| e.to_string())?;
-    let mut check = Plan::new(&src_label, &tgt_label, direction);
-    build_plan(&mut src, &mut tgt, &tables, &mut check, options, args_drill)?;
-    let remaining = check.statement_count();
-    eprintln!("table-sync: after the repair, {remaining} statements would still be needed");
+    // Re-check the ranges that differed (not the whole tables).
+    let mut remaining = 0;
+    for diff in &diffs {
+        let again =
+            live::recheck(&mut src, &mut tgt, diff, args_drill).map_err(|e| e.to_string())?;
+        remaining += again.differences.len();
+    }
+    eprintln!(
+        "table-sync: after the repair, {remaining} differing rows remain in the repaired ranges"
+    );
     Ok(remaining == 0)
 }
 

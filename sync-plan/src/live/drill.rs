@@ -55,6 +55,9 @@ pub struct TableDiff {
     pub table: Table,
     /// The differences.
     pub differences: Vec<Difference>,
+    /// The `WHERE` predicates of the ranges whose rows were compared because they differed
+    /// (`None`: the whole table); [`recheck`] looks at these ranges only.
+    pub differing_ranges: Vec<Option<String>>,
     /// The cost.
     pub stats: DrillStats,
 }
@@ -154,13 +157,13 @@ fn both(
     source: &mut Conn,
     target: &mut Conn,
     table: &Table,
-    key: &IdentityKey,
+    key: Option<&IdentityKey>,
     pred: Option<&str>,
     hash: Hashing,
 ) -> Result<(Sum, Sum), Error> {
     std::thread::scope(|scope| {
-        let t = scope.spawn(|| checksum_range(target, "target", table, Some(key), pred, hash));
-        let s = checksum_range(source, "source", table, Some(key), pred, hash);
+        let t = scope.spawn(|| checksum_range(target, "target", table, key, pred, hash));
+        let s = checksum_range(source, "source", table, key, pred, hash);
         let t = t.join().unwrap_or_else(|_| Err(panicked(table)));
         Ok((s?, t?))
     })
@@ -180,28 +183,20 @@ pub fn diff_table(
         dialect: options.dialect,
     };
     let Some(key) = IdentityKey::choose(table) else {
-        let s = checksum_range(source, "source", table, None, None, hash)?;
-        let t = checksum_range(target, "target", table, None, None, hash)?;
+        let (s, t) = both(source, target, table, None, None, hash)?;
         stats.checksums += 2;
         stats.rows_read += 2;
-        let mut differences = Vec::new();
-        if s != t {
-            let rows = |c: &mut Conn, side| -> Result<Vec<Row>, Error> {
-                Ok(fetch(c, side, table, None, None)?
-                    .into_iter()
-                    .map(|(_, r)| r)
-                    .collect())
-            };
-            let (src, tgt) = (rows(source, "source")?, rows(target, "target")?);
-            stats.rows_fetched += (src.len() + tgt.len()) as u64;
-            stats.rows_read += (src.len() + tgt.len()) as u64;
-            differences = diff_multiset(table, &src, &tgt)?;
-        }
-        return Ok(TableDiff {
+        let mut out = TableDiff {
             table: table.clone(),
-            differences,
+            differences: Vec::new(),
+            differing_ranges: Vec::new(),
             stats,
-        });
+        };
+        if s != t {
+            out.differences = compare_range(source, target, table, None, None, &mut out.stats)?;
+            out.differing_ranges.push(None);
+        }
+        return Ok(out);
     };
 
     // First level: chunks cut on the source's key, checksummed on both servers at once.
@@ -221,22 +216,23 @@ pub fn diff_table(
         .collect();
     stack.reverse();
     let mut differences = Vec::new();
+    let mut differing_ranges = Vec::new();
     while let Some((range, s, t)) = stack.pop() {
         if s == t {
             continue;
         }
         let pred = predicate(table, &key, &range)?;
         if s.rows.max(t.rows) <= options.leaf_rows {
-            let keyed = |rows: Vec<(Option<CompareKey>, Row)>| -> Vec<(CompareKey, Row)> {
-                rows.into_iter()
-                    .filter_map(|(k, r)| Some((k?, r)))
-                    .collect()
-            };
-            let src = keyed(fetch(source, "source", table, Some(&key), pred.as_deref())?);
-            let tgt = keyed(fetch(target, "target", table, Some(&key), pred.as_deref())?);
-            stats.rows_fetched += (src.len() + tgt.len()) as u64;
-            stats.rows_read += (src.len() + tgt.len()) as u64;
-            differences.extend(diff_keyed(table, &key, src, tgt)?);
+            let found = compare_range(
+                source,
+                target,
+                table,
+                Some(&key),
+                pred.as_deref(),
+                &mut stats,
+            )?;
+            differences.extend(found);
+            differing_ranges.push(pred);
             continue;
         }
         // Cut at the middle key of the larger side; checksum the lower half only.
@@ -258,7 +254,7 @@ pub fn diff_table(
             upper: range.upper,
         };
         let low_pred = predicate(table, &key, &low)?;
-        let (ls, lt) = both(source, target, table, &key, low_pred.as_deref(), hash)?;
+        let (ls, lt) = both(source, target, table, Some(&key), low_pred.as_deref(), hash)?;
         stats.checksums += 2;
         stats.rows_read += 2;
         stack.push((high, s.minus(ls), t.minus(lt)));
@@ -267,6 +263,80 @@ pub fn diff_table(
     Ok(TableDiff {
         table: table.clone(),
         differences,
+        differing_ranges,
         stats,
     })
+}
+
+/// The rows of one range from both sides, compared: by identity key (with the server's weight
+/// strings) when there is one, as multisets otherwise.
+fn compare_range(
+    source: &mut Conn,
+    target: &mut Conn,
+    table: &Table,
+    key: Option<&IdentityKey>,
+    pred: Option<&str>,
+    stats: &mut DrillStats,
+) -> Result<Vec<Difference>, Error> {
+    let src = fetch(source, "source", table, key, pred)?;
+    let tgt = fetch(target, "target", table, key, pred)?;
+    stats.rows_fetched += (src.len() + tgt.len()) as u64;
+    stats.rows_read += (src.len() + tgt.len()) as u64;
+    match key {
+        Some(key) => {
+            let keyed = |rows: Vec<(Option<CompareKey>, Row)>| -> Vec<(CompareKey, Row)> {
+                rows.into_iter()
+                    .filter_map(|(k, r)| Some((k?, r)))
+                    .collect()
+            };
+            diff_keyed(table, key, keyed(src), keyed(tgt))
+        }
+        None => {
+            let rows = |v: Vec<(Option<CompareKey>, Row)>| -> Vec<Row> {
+                v.into_iter().map(|(_, r)| r).collect()
+            };
+            diff_multiset(table, &rows(src), &rows(tgt))
+        }
+    }
+}
+
+/// Checks again only the ranges an earlier [`diff_table`] found different (after a repair): a
+/// checksum of each on both servers, and a row comparison where they still differ. Cheap where
+/// a whole new [`diff_table`] would read every chunk again.
+pub fn recheck(
+    source: &mut Conn,
+    target: &mut Conn,
+    earlier: &TableDiff,
+    options: DrillOptions,
+) -> Result<TableDiff, Error> {
+    let table = &earlier.table;
+    let hash = Hashing {
+        hash: options.hash,
+        dialect: options.dialect,
+    };
+    let key = IdentityKey::choose(table);
+    let mut out = TableDiff {
+        table: table.clone(),
+        differences: Vec::new(),
+        differing_ranges: Vec::new(),
+        stats: DrillStats::default(),
+    };
+    for pred in &earlier.differing_ranges {
+        let (s, t) = both(source, target, table, key.as_ref(), pred.as_deref(), hash)?;
+        out.stats.checksums += 2;
+        out.stats.rows_read += 2;
+        if s != t {
+            let found = compare_range(
+                source,
+                target,
+                table,
+                key.as_ref(),
+                pred.as_deref(),
+                &mut out.stats,
+            )?;
+            out.differences.extend(found);
+            out.differing_ranges.push(pred.clone());
+        }
+    }
+    Ok(out)
 }

@@ -24,12 +24,14 @@
 //! **Execute.** [`execute`] runs a plan's statements in transactions of at most `batch`
 //! statements on the connection it is given (the target, or the source for
 //! [`Direction::ViaReplication`](crate::Direction)), after the session header; nothing is written
-//! unless it is called. Re-running the whole sync finds nothing to do once the target matches.
+//! unless it is called. [`recheck`] then compares only the ranges the drill-down found
+//! different (a checksum each, rows where they still differ). Re-running the whole sync finds
+//! nothing to do once the target matches.
 
 mod drill;
 mod range;
 
-pub use drill::{diff_table, DrillOptions, DrillStats, TableDiff};
+pub use drill::{diff_table, recheck, DrillOptions, DrillStats, TableDiff};
 pub use range::RangeHash;
 
 use chunker::{ColumnType, Table, Value};
