@@ -198,7 +198,7 @@ pub(crate) fn parse_result(
 /// Runs the walker's boundary queries on `conn` until it hands out a chunk (or is done).
 pub fn next_chunk(
     conn: &mut Conn,
-    _server: &str,
+    server: &str,
     walker: &mut Walker,
     table: &Table,
 ) -> Result<Option<Chunk>, Error> {
@@ -213,7 +213,10 @@ pub fn next_chunk(
             chunker::Action::Query(q) => {
                 let table_err = |e: chunker::Error| Error::Table {
                     at: at.clone(),
-                    reason: redact(&e.to_string()),
+                    reason: format!(
+                        "walking the index on the {server}: {}",
+                        redact(&e.to_string())
+                    ),
                 };
                 let rows = chunker::live::answer(conn, walker, &q).map_err(table_err)?;
                 walker.on_rows(rows).map_err(table_err)?;
