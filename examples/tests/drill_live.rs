@@ -65,6 +65,9 @@ fn drill_with_seed(seed: u64, storage_loss: bool) -> TestResult {
     assert!(o.contents_after.iter().all(|(_, n)| *n == 0), "{context}");
     assert!(o.committed_primary.nothing_lost(), "{context}");
     assert!(o.committed_replica.nothing_lost(), "{context}");
+    // And nothing the application deleted came back.
+    assert!(o.committed_primary.unexpected.is_empty(), "{context}");
+    assert!(o.committed_replica.unexpected.is_empty(), "{context}");
     assert!(o.committed_primary.checked > 200, "{context}");
     assert!(o.gtids_equal_after, "{context}");
     assert!(o.consistent(), "{context}");

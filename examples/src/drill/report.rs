@@ -132,10 +132,11 @@ pub fn render(o: &Outcome) -> String {
     ] {
         let _ = writeln!(
             out,
-            "  committed rows on the {side}: {} checked, {} missing, {} stale ({} left out: in flight at the crash, or lost by the primary)",
+            "  committed rows on the {side}: {} checked, {} missing, {} stale, {} unexpected ({} left out: in flight at the crash, or lost by the primary)",
             c.checked,
             c.missing.len(),
             c.wrong_version.len(),
+            c.unexpected.len(),
             c.uncertain
         );
     }

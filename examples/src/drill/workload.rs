@@ -286,11 +286,17 @@ pub fn check(conn: &mut Conn, ledger: &Ledger) -> Result<LedgerCheck, DrillError
     Ok(out)
 }
 
-/// Marks the rows `check` found missing or stale as not committed: they did not survive in the
-/// primary's storage, so the application's acknowledgement was all they ever had. Returns them.
+/// Marks the rows `check` found missing, stale or resurrected (an acknowledged delete that did
+/// not survive) as not committed: the primary's storage lost those writes, so the application's
+/// acknowledgement was all they ever had. Returns them.
 pub fn forget_lost(ledger: &mut Ledger, check: &LedgerCheck) -> Vec<String> {
     let mut lost = Vec::new();
-    for name in check.missing.iter().chain(&check.wrong_version) {
+    let all = check
+        .missing
+        .iter()
+        .chain(&check.wrong_version)
+        .chain(&check.unexpected);
+    for name in all {
         let mut parts = name.splitn(2, ' ');
         let (Some(table), Some(key)) = (parts.next(), parts.next()) else {
             continue;
@@ -299,7 +305,11 @@ pub fn forget_lost(ledger: &mut Ledger, check: &LedgerCheck) -> Vec<String> {
         if let Some(t) = TABLES.iter().find(|t| **t == table) {
             if let Some(e) = ledger.rows.get_mut(&(*t, key)) {
                 e.certain = false;
-                lost.push(name.clone());
+                if e.present {
+                    lost.push(name.clone());
+                } else {
+                    lost.push(format!("{name} (its deletion was lost)"));
+                }
             }
         }
     }
