@@ -74,9 +74,6 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             a.json = true;
             continue;
         }
-        if flag == "--help" || flag == "-h" {
-            return Err(USAGE.to_string());
-        }
         let v = it
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
@@ -379,6 +376,10 @@ fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String
 }
 
 fn main() -> ExitCode {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(msg) => {
