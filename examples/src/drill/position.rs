@@ -215,3 +215,26 @@ pub fn wait_applied(primary: &mut Conn, replica: &mut Conn) -> Result<(), DrillE
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reposition_statements_quote_the_file_name() {
+        let s = reposition_statements("it's.000002", 4);
+        assert_eq!(s[0], "STOP SLAVE");
+        assert_eq!(
+            s[1],
+            "CHANGE MASTER TO MASTER_LOG_FILE='it''s.000002', MASTER_LOG_POS=4"
+        );
+        assert_eq!(s[2], "START SLAVE");
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_naming_it() {
+        let missing = std::env::temp_dir().join("recovery-drill-no-such-binlog.000001");
+        let err = diagnose(&[missing], "recovery-drill-no-such-binlog.000001", 4);
+        assert!(err.is_err());
+    }
+}

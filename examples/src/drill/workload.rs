@@ -315,3 +315,46 @@ pub fn forget_lost(ledger: &mut Ledger, check: &LedgerCheck) -> Vec<String> {
     }
     lost
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generator_is_deterministic_and_bounded() {
+        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+        for _ in 0..100 {
+            assert_eq!(a.next_u64(), b.next_u64());
+            let x = a.below(10);
+            assert!(x < 10);
+            assert_eq!(x, b.below(10));
+            assert!((0.0..1.0).contains(&a.f64()));
+            b.f64();
+        }
+        assert_eq!(a.below(0), 0);
+        assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
+    }
+
+    #[test]
+    fn lost_rows_leave_the_check() {
+        let mut ledger = Ledger::new(1);
+        let entry = |version, present| Entry {
+            version,
+            present,
+            certain: true,
+        };
+        ledger.rows.insert(("accounts", "1".into()), entry(2, true));
+        ledger
+            .rows
+            .insert(("accounts", "2".into()), entry(1, false));
+        let check = LedgerCheck {
+            checked: 2,
+            missing: vec!["accounts 1".into()],
+            unexpected: vec!["accounts 2".into(), "accounts 99".into()],
+            ..LedgerCheck::default()
+        };
+        let lost = forget_lost(&mut ledger, &check);
+        assert_eq!(lost, ["accounts 1", "accounts 2 (its deletion was lost)"]);
+        assert!(ledger.rows.values().all(|e| !e.certain));
+    }
+}
