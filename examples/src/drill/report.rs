@@ -45,7 +45,7 @@ pub fn render(o: &Outcome) -> String {
     );
     let _ = writeln!(
         out,
-        "  Its binary log {} lost its tail: cut from {} to {} bytes, inside a {} event ({}..{}),",
+        "  Its binary log {} lost its tail: cut from {} to {} bytes, inside the {} event at {}..{},",
         c.file, c.size_at_kill, c.cut, c.cut_event, c.cut_event_start, c.cut_event_end
     );
     let _ = writeln!(

@@ -158,7 +158,7 @@ pub fn run(opts: &DrillOptions) -> Result<(Outcome, Pair), DrillError> {
     };
     crash::tear_tail(&pair, &status, &mut rng, &mut report)?;
     p.note(&format!(
-        "{} cut from {} to {} bytes, inside a {} event at {}",
+        "{} cut from {} to {} bytes, inside the {} event at {}",
         report.file, report.size_at_kill, report.cut, report.cut_event, report.cut_event_start
     ));
     pair.primary.restart()?;
