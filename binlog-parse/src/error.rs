@@ -122,16 +122,6 @@ pub enum Error {
         /// The bad value.
         value: u64,
     },
-    /// A typed view was asked of an event of another type.
-    #[error("event at offset {offset} is {found}, not {expected}")]
-    WrongType {
-        /// Event start.
-        offset: LogPos,
-        /// The type asked for.
-        expected: EventType,
-        /// The type found.
-        found: EventType,
-    },
     /// The file is encrypted from here on (MariaDB Start_encryption); not parsed past.
     #[error(
         "file is encrypted after the start_encryption event at offset {offset}; not parsed past it"
@@ -177,7 +167,6 @@ impl Error {
             | InvalidFormatDescription { offset, .. }
             | ShortBody { offset, .. }
             | InvalidField { offset, .. }
-            | WrongType { offset, .. }
             | Encrypted { offset }
             | InvalidGtid { offset, .. }
             | Io { offset, .. } => Some(*offset),
