@@ -149,8 +149,9 @@ fn every_bit_flip_in_a_checksummed_event_is_detected() {
                                 panic!("{name}: flip of bit {bit} at {byte} undetected: {other:?}")
                             }
                         }
-                        // The whole diagnosis on a sample (resync scans make it costlier).
-                        if flips % 61 == 0 {
+                        // The whole diagnosis (with its resync scan) for every flip of the
+                        // small files, and a sample of the larger ones.
+                        if bytes.len() <= 4096 || flips % 61 == 0 {
                             let d = diagnose_bytes(&copy);
                             assert!(
                                 matches!(d.status, FileStatus::Torn | FileStatus::Corrupt),
