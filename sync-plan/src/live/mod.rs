@@ -133,6 +133,7 @@ pub fn server_facts(
         upstreams,
     })
 }
+
 /// The select list: every column, then one compare-key expression per key column.
 fn select_list(table: &Table, key: Option<&IdentityKey>) -> String {
     let mut cols: Vec<String> = table.columns.iter().map(|c| ident(&c.name)).collect();
@@ -149,6 +150,8 @@ fn select_list(table: &Table, key: Option<&IdentityKey>) -> String {
     cols.join(", ")
 }
 
+/// The rows matching `pred`, each with its compare key when `key` is given (weight strings from
+/// the server for collated key parts). Binary protocol, so FLOAT and DOUBLE arrive exactly.
 pub(crate) fn fetch(
     conn: &mut Conn,
     side: &'static str,
@@ -197,6 +200,7 @@ pub(crate) fn fetch(
     }
     Ok(out)
 }
+
 /// The wrong-side check on the plan itself: every keyed `DELETE` must remove a row the source
 /// does **not** have. One `SELECT 1 ... LIMIT 1` per delete, on the source. A hit means the plan
 /// is stale (the source changed since the diff) or was made with source and target swapped;
