@@ -155,6 +155,24 @@ fn v3_logs_are_recognised_and_reported() {
 }
 
 #[test]
+fn v1_logs_with_their_13_byte_header_are_recognised_too() {
+    // MySQL 3.23: magic, then a Start_v3 event with a 13-byte header (timestamp, type,
+    // server_id, event_size; no end_log_pos, no flags) and binlog_version 1.
+    let mut v1 = binlog_parse::MAGIC.to_vec();
+    let size: u32 = 13 + 2 + 50 + 4;
+    v1.extend_from_slice(&0u32.to_le_bytes()); // timestamp
+    v1.push(EventType::START_V3.code()); // type
+    v1.extend_from_slice(&1u32.to_le_bytes()); // server_id
+    v1.extend_from_slice(&size.to_le_bytes()); // event_size
+    v1.extend_from_slice(&1u16.to_le_bytes()); // binlog_version
+    v1.extend_from_slice(&[0; 50]); // server_version
+    v1.extend_from_slice(&0u32.to_le_bytes()); // created
+    let d = diagnose_bytes(&v1);
+    assert_eq!(d.status, FileStatus::Unsupported);
+    assert_eq!(d.error, Some(Error::UnsupportedVersion { version: 1 }));
+}
+
+#[test]
 fn replica_positions_get_verdicts_and_restart_points() {
     let dir = std::env::temp_dir().join(format!("binlog-parse-scenarios-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
