@@ -95,22 +95,18 @@ pub fn payload_value(rng: &mut Rng, name: &str, small: bool) -> String {
             r % 1_000_000
         ),
         "f" => {
-            // Finite floats, many with more than 6 significant digits (pt-table-sync's weak spot).
-            let f = if small {
-                0.5
-            } else {
-                f32::from_bits((r as u32) & 0x7f7f_ffff)
-            };
-            let f = if r % 3 == 0 { -f } else { f };
+            // Random finite floats, many with more than 6 significant digits (pt-table-sync's
+            // weak spot), also in the keyless table's rows (duplicates are whole-row copies), so
+            // that its exact-match DELETEs compare FLOATs.
+            let bits = rng.next();
+            let f = f32::from_bits((bits as u32) & 0x7f7f_ffff);
+            let f = if bits % 3 == 0 { -f } else { f };
             format!("{:e}", f64::from(f))
         }
         "d" => {
-            let d = if small {
-                0.25
-            } else {
-                f64::from_bits(r & 0x7fef_ffff_ffff_ffff)
-            };
-            format!("{:e}", if r % 3 == 0 { -d } else { d })
+            let bits = rng.next();
+            let d = f64::from_bits(bits & 0x7fef_ffff_ffff_ffff);
+            format!("{:e}", if bits % 3 == 0 { -d } else { d })
         }
         "bt" => format!("b'{:b}'", r % 8192),
         "c" => bytes_lit("latin1", &latin1_text(rng, if small { 1 } else { 6 })),
