@@ -93,20 +93,48 @@
 //! file exists, while `Threads_running` is over its limit or while a replica lags; sessions
 //! use `innodb_lock_wait_timeout = 1`.
 //!
-//! # Performance (measured here: 2 shared cores, MariaDB 10.11 on loopback)
+//! # Performance (measured here: 2 cores shared with other jobs, load 3–7; MariaDB 10.11 on loopback)
 //!
-//! - Client engine, hashing only: MD5 itself runs at about 550 MiB/s on one core, so the
-//!   1 GB/s target is out of reach for `strong` on one core: about 370 MiB/s of row data for
-//!   rows with a 1 KiB BLOB and 115 MiB/s for 100-byte rows of 8 mixed columns (per-value
-//!   text formatting dominates); `pt` does 200 MiB/s and 8.8 GiB/s. Two threads
-//!   ([`ChunkHasher::merge`]) did not help on this loaded machine.
-//! - 1,000,000 rows, primary and replica with 12 scattered differences, start to report:
-//!   `strong` with the client engine 3.2 s, with the server engine 4.6–6.5 s;
-//!   pt-table-checksum 3.2.1 (checksum + replicate check) 4.0–4.6 s in the same run. The
-//!   one-third target is not met: the floor here is CPU (every row read and hashed on both
-//!   servers, 2 cores for 2 servers and 2 hashing threads). Peak RSS: 5.6 MiB (server engine),
-//!   13.7 MiB (client engine), the same on a 100,000-row table.
+//! - Client engine, hashing only (`benches/benches/checksum.rs`): MD5 itself runs at about
+//!   550 MiB/s on one idle core (250 MiB/s under load), so the 1 GB/s target is out of reach
+//!   for `strong` on one core: best seen 370 MiB/s of row data for rows with a 1 KiB BLOB and
+//!   115 MiB/s for 100-byte rows of 8 mixed columns (there MD5 is 37% of the time, value text
+//!   and copying the rest); `pt` does 200 MiB/s and 8.8 GiB/s. Hashing on two threads
+//!   ([`ChunkHasher::merge`]) gained nothing on this loaded 2-core machine.
+//! - 1,000,000 rows, primary and replica with 12 scattered differences, start to report
+//!   (`benches/benches/checksum_vs_pt.rs`, three runs): `strong` with the client engine
+//!   3.2–3.5 s, with the server engine 4.6–7.3 s; pt-table-checksum 3.2.1 (checksum plus
+//!   replicate check) 4.0–5.3 s in the same runs: ratio 0.66–0.79 (client engine), 1.0–1.3
+//!   (server engine). The one-third target is not met. The floor here is CPU: both servers
+//!   read every row and someone hashes every row with MD5 (server-side MD5 costs about twice
+//!   pt's CRC32 per row), on 2 cores shared by 2 servers, our 2 hashing threads and the other
+//!   jobs; pt spends about one core. Peak RSS: 5.6 MiB (server engine), 13.8 MiB (client
+//!   engine), the same on a 100,000-row table.
 //!
+//! # What is verified where
+//!
+//! Verified live on MariaDB 10.11 by `examples/tests/checksum_live*.rs`: server-side and
+//! client-side values equal, row by row and per chunk, for 42 column types (integers signed
+//! and unsigned of every width, DECIMAL, FLOAT, DOUBLE, BIT(1/10/64), CHAR/VARCHAR/TEXT in
+//! latin1 and utf8mb4 under six collations, BINARY/VARBINARY/BLOB, DATE, DATETIME(0/6),
+//! TIMESTAMP(0/6), TIME(0/6), YEAR, ENUM and SET in two charsets, JSON, INET6, NULLs) under
+//! both algorithms; 20,000 random FLOATs and DOUBLEs; each blind spot; the `pt` value
+//! against the real pt-table-checksum 3.2.1's `this_crc`, chunk by chunk; compare, resume
+//! after SIGKILL, pause file, replicate mode on a real replica. MySQL 5.7–8.4 behaviour
+//! ([`Dialect::MySql`]) follows MySQL's documentation and shares MariaDB's number-formatting
+//! lineage, but is not exercised: no MySQL server is packaged on the test machine.
+//!
+//! Client-side requirements: rows must be read with `character_set_results = binary` (bytes in
+//! the column charset, unconverted) and `time_zone = '+00:00'` (TIMESTAMP fields in UTC), which
+//! `live::prepare_session` sets. The `pt` client engine reproduces `convert(col using utf8mb4)`
+//! only for the UTF-8 family, ASCII and latin1 ([`RowPlan::client_unsupported`] lists the
+//! rest); FLOAT text (6 significant digits, ties to even) and DOUBLE text (shortest digits,
+//! ties to even, MariaDB's fixed/exponent layout) are reproduced exactly. What the `pt` client
+//! engine cannot reproduce: `FLOAT(M,D)` and `DOUBLE(M,D)` columns, which print with exactly
+//! `D` decimals that the table model does not carry (the strong algorithm casts to DOUBLE and
+//! is unaffected). Strong treats `-0` and `0` alike (the server prints both as `0`) and a CHAR
+//! column's trailing spaces as the server returns them (stripped, unless
+//! `PAD_CHAR_TO_FULL_LENGTH` is set on both sides).
 #![deny(missing_docs)]
 
 mod charset;
