@@ -1,11 +1,12 @@
 //! Two servers, chunk by chunk, at the same time.
 //!
-//! The chunker walks the source's index (on a connection of its own); each chunk is then
-//! checksummed on the source and the target at once, on two threads. Chunks that differ are
-//! checksummed again on both once the walk is over, at least `recheck_wait` after their first
-//! check, up to `rechecks` rounds: a chunk that agrees then was a write in flight and is
-//! counted, not reported. Progress (last finished chunk, chunks awaiting their recheck, and
-//! the confirmed differences) goes to the checkpoint after every chunk.
+//! The chunker walks the source's index on a connection and a thread of its own, one chunk
+//! ahead; each chunk is checksummed on the source and the target at once, on two threads.
+//! A chunk that differs while no write can have been in flight (see `pair`) is drift at once;
+//! the others are checksummed again on both once the walk is over, at least `recheck_wait`
+//! after the last of them, up to `rechecks` rounds: a chunk that agrees then was a write in
+//! flight and is counted, not reported. Progress (last finished chunk, chunks awaiting their
+//! recheck, confirmed differences) goes to the checkpoint after every chunk.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -70,7 +71,7 @@ pub enum Progress<'a> {
     Chunk {
         /// The chunk.
         chunk: &'a Chunk,
-        /// Both sides, after any recheck.
+        /// The source's value (at the first check).
         source: &'a ChunkChecksum,
         /// The target's value.
         target: &'a ChunkChecksum,
