@@ -371,3 +371,69 @@ fn replicate_mode_on_a_real_replica_finds_replica_drift_and_keeps_other_results(
     assert_eq!(last["summary"]["differing_chunks"], 2, "{last}");
     Ok(())
 }
+
+/// Drift against writes in flight, on a primary and its replica: a change the replica has not
+/// applied yet (its SQL thread is stopped) is rechecked, and agrees once it is applied; a
+/// change made on the replica alone, with replication caught up, is drift at once.
+#[test]
+fn writes_in_flight_are_rechecked_and_drift_is_not() -> TestResult {
+    let pair = Pair::start()?;
+    pair.primary.exec(
+        "CREATE DATABASE w; CREATE TABLE w.t (id INT PRIMARY KEY, v INT); \
+         INSERT INTO w.t SELECT seq, seq FROM w.seq_1_to_100",
+    )?;
+    pair.wait_replica_caught_up(Duration::from_secs(60))?;
+    pair.replica.exec("STOP SLAVE SQL_THREAD")?;
+    pair.primary.exec("UPDATE w.t SET v = -1 WHERE id = 50")?;
+
+    let mut opts = options(Algorithm::Strong, Engine::Server);
+    opts.chunk_size = ChunkSize::Rows(1000);
+    let mut cmp = Comparer::connect(&pair.primary.url(), &pair.replica.url())?;
+    let table = chunker::live::load_table(cmp.walk_conn(), "w", "t")?;
+    let mut events = Vec::new();
+    let mut restart: Result<(), String> = Ok(());
+    let r = cmp.compare_table(
+        &table,
+        &opts,
+        &mut Checkpoint::new(Algorithm::Strong),
+        &mut |p| {
+            match p {
+                checksum::live::Progress::Chunk { source, target, .. } if source != target => {
+                    events.push("differs");
+                    // The write reaches the replica between the first check and the recheck.
+                    restart = pair
+                        .replica
+                        .exec("START SLAVE SQL_THREAD")
+                        .and_then(|()| pair.wait_replica_caught_up(Duration::from_secs(60)))
+                        .map_err(|e| e.to_string());
+                }
+                checksum::live::Progress::Recheck { .. } => events.push("recheck"),
+                _ => {}
+            }
+        },
+    )?;
+    restart?;
+    assert_eq!(events, ["differs", "recheck"]);
+    assert_eq!((r.in_flight, r.differences.len()), (1, 0), "{r:?}");
+
+    // Now real drift on the replica, replication caught up: reported without a recheck.
+    pair.replica
+        .exec("SET SESSION sql_log_bin = 0; UPDATE w.t SET v = -2 WHERE id = 7")?;
+    let mut rechecks = 0;
+    let r = cmp.compare_table(
+        &table,
+        &opts,
+        &mut Checkpoint::new(Algorithm::Strong),
+        &mut |p| {
+            if let checksum::live::Progress::Recheck { .. } = p {
+                rechecks += 1;
+            }
+        },
+    )?;
+    assert_eq!(
+        (rechecks, r.in_flight, r.differences.len()),
+        (0, 0, 1),
+        "{r:?}"
+    );
+    Ok(())
+}
