@@ -109,6 +109,19 @@ fn the_binary_reports_a_bad_url_with_status_2() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn an_unreachable_server_is_named_without_its_password() -> TestResult {
+    // Port 1 on loopback refuses at once: the message must name the server, never the password.
+    let (code, out) = run_binary(
+        "mysql://admin:hunter2-secret@127.0.0.1:1",
+        "mysql://root@127.0.0.1:1",
+    )?;
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("127.0.0.1:1"), "the server is named: {out}");
+    assert!(!out.contains("hunter2-secret"), "password printed: {out}");
+    Ok(())
+}
+
 /// Runs the binary with `args` (no server needed): (exit status, stdout, stderr).
 fn gtid_cli(args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
     let out = Command::new(env!("CARGO_BIN_EXE_gtid"))

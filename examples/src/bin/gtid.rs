@@ -138,9 +138,12 @@ fn missing_writes(flags: &[&str], compact: bool) -> Result<ExitCode, Failure> {
         )));
     };
     let read = |url: &str| -> Result<gtid::dialect::Executed, Failure> {
-        let opts = mysql::Opts::from_url(url).map_err(|e| Failure(format!("{url}: {e}")))?;
-        let mut conn = mysql::Conn::new(opts).map_err(|e| Failure(format!("{url}: {e}")))?;
-        gtid::live::executed(&mut conn).map_err(|e| Failure(format!("{url}: {e}")))
+        // Messages name the server but never its password (the URL or the driver's error may
+        // carry it).
+        let fail = |e: &dyn std::fmt::Display| Failure(checksum::redact(&format!("{url}: {e}")));
+        let opts = mysql::Opts::from_url(url).map_err(|e| fail(&e))?;
+        let mut conn = mysql::Conn::new(opts).map_err(|e| fail(&e))?;
+        gtid::live::executed(&mut conn).map_err(|e| fail(&e))
     };
     let (s, t) = (read(source)?, read(target)?);
     let Some(findings) = Findings::new(&s, &t, &ignore) else {
