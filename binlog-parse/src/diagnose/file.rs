@@ -325,7 +325,8 @@ pub(crate) fn resync_into(
 }
 
 /// Diagnoses a file by streaming it (memory bounded by the largest event). Corrupt files get
-/// no resync offset this way; use [`diagnose_bytes`] for that.
+/// no resync offset this way (a stream cannot go back); [`diagnose_bytes`] and
+/// [`crate::diagnose::diagnose_path`] (which re-reads a window after the damage) do.
 pub fn diagnose_reader<R: Read>(reader: R) -> FileDiagnosis {
     let mut diag = Diagnoser::new();
     let mut events = EventReader::new(reader);
