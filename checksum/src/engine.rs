@@ -97,14 +97,16 @@ impl RowPlan {
         }
         let at = || self.at(chunk);
         match self.algorithm {
-            Algorithm::Strong => encode::strong_row(&self.columns, row, out, scratch, &at),
+            Algorithm::Strong | Algorithm::Fast => {
+                encode::strong_row(&self.columns, row, out, scratch, &at)
+            }
             Algorithm::Pt => encode::pt_row(&self.columns, row, out, scratch, &at),
         }
     }
 
     /// The per-row hash, equal to the value of [`RowPlan::row_hash_sql`] on the server.
     ///
-    /// Strong: the first 8 bytes of the MD5 of the encoding, big-endian. pt: its CRC32.
+    /// Strong: the first 8 bytes of the MD5 of the encoding, big-endian. pt and fast: its CRC32.
     pub fn hash_row(&self, row: &[Value]) -> Result<u64, Error> {
         let mut buf = Vec::new();
         self.encode_row(row, &mut buf)?;
@@ -119,7 +121,7 @@ impl RowPlan {
                 first.copy_from_slice(&digest[..8]);
                 u64::from_be_bytes(first)
             }
-            Algorithm::Pt => u64::from(crc32fast::hash(encoded)),
+            Algorithm::Pt | Algorithm::Fast => u64::from(crc32fast::hash(encoded)),
         }
     }
 
@@ -189,7 +191,7 @@ impl ChunkHasher<'_> {
     pub fn merge(&mut self, other: &ChunkHasher<'_>) {
         self.rows += other.rows;
         self.acc = match self.plan.algorithm {
-            Algorithm::Strong => self.acc.wrapping_add(other.acc),
+            Algorithm::Strong | Algorithm::Fast => self.acc.wrapping_add(other.acc),
             Algorithm::Pt => self.acc ^ other.acc,
         };
     }
@@ -197,7 +199,7 @@ impl ChunkHasher<'_> {
     fn fold(&mut self, h: u64) {
         self.rows += 1;
         self.acc = match self.plan.algorithm {
-            Algorithm::Strong => self.acc.wrapping_add(h),
+            Algorithm::Strong | Algorithm::Fast => self.acc.wrapping_add(h),
             Algorithm::Pt => self.acc ^ h,
         };
     }
@@ -211,11 +213,11 @@ impl ChunkHasher<'_> {
     }
 }
 
-/// The text the server's chunk SQL returns for an accumulated value: strong, 16 lowercase hex
-/// digits; pt, lowercase hex without leading zeros (`0` for an empty chunk).
+/// The text the server's chunk SQL returns for an accumulated value: strong and fast, 16
+/// lowercase hex digits; pt, lowercase hex without leading zeros (`0` for an empty chunk).
 pub(crate) fn crc_text(algorithm: Algorithm, acc: u64) -> String {
     match algorithm {
-        Algorithm::Strong => format!("{acc:016x}"),
+        Algorithm::Strong | Algorithm::Fast => format!("{acc:016x}"),
         Algorithm::Pt => format!("{acc:x}"),
     }
 }

@@ -186,21 +186,27 @@ pub(crate) fn pt_column(col: &Column, dialect: Dialect) -> ColPlan {
     }
 }
 
+/// The row text of `Strong` and `Fast`: `CONCAT(QUOTE(e1), QUOTE(e2), ...)`.
+fn quoted_row(columns: &[ColPlan]) -> String {
+    let parts: Vec<String> = columns
+        .iter()
+        .map(|c| format!("QUOTE({})", c.sql))
+        .collect();
+    if parts.len() == 1 {
+        parts.concat()
+    } else {
+        format!("CONCAT({})", parts.join(", "))
+    }
+}
+
 /// The per-row hash expression (an unsigned integer) for `columns` under `algorithm`.
 pub(crate) fn row_hash_sql(algorithm: Algorithm, columns: &[ColPlan]) -> String {
     match algorithm {
-        Algorithm::Strong => {
-            let parts: Vec<String> = columns
-                .iter()
-                .map(|c| format!("QUOTE({})", c.sql))
-                .collect();
-            let row = if parts.len() == 1 {
-                parts.concat()
-            } else {
-                format!("CONCAT({})", parts.join(", "))
-            };
-            format!("CAST(CONV(LEFT(MD5({row}), 16), 16, 10) AS UNSIGNED)")
-        }
+        Algorithm::Strong => format!(
+            "CAST(CONV(LEFT(MD5({}), 16), 16, 10) AS UNSIGNED)",
+            quoted_row(columns)
+        ),
+        Algorithm::Fast => format!("CRC32({})", quoted_row(columns)),
         Algorithm::Pt => {
             let mut parts: Vec<String> = columns.iter().map(|c| c.sql.clone()).collect();
             let nulls: Vec<String> = columns
@@ -226,7 +232,7 @@ pub(crate) fn columns(table: &Table, algorithm: Algorithm, dialect: Dialect) -> 
         .columns
         .iter()
         .map(|c| match algorithm {
-            Algorithm::Strong => strong_column(c, dialect),
+            Algorithm::Strong | Algorithm::Fast => strong_column(c, dialect),
             Algorithm::Pt => pt_column(c, dialect),
         })
         .collect()

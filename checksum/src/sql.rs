@@ -52,15 +52,15 @@ impl RowPlan {
     /// The chunk aggregate expression, whose value is [`ChunkChecksum::crc`](crate::ChunkChecksum).
     ///
     /// pt: `COALESCE(LOWER(CONV(BIT_XOR(CAST(<row> AS UNSIGNED)), 10, 16)), 0)`, exactly as
-    /// pt-table-checksum writes it. Strong: the `SUM` of the 64-bit row hashes (a DECIMAL, so it
-    /// cannot overflow) reduced modulo 2^64 and written as 16 hex digits.
+    /// pt-table-checksum writes it. Strong and fast: the `SUM` of the row hashes (a DECIMAL, so
+    /// it cannot overflow) reduced modulo 2^64 and written as 16 hex digits.
     pub fn crc_sql(&self) -> String {
         let row = self.row_hash_sql();
         match self.algorithm {
             Algorithm::Pt => {
                 format!("COALESCE(LOWER(CONV(BIT_XOR(CAST({row} AS UNSIGNED)), 10, 16)), 0)")
             }
-            Algorithm::Strong => format!(
+            Algorithm::Strong | Algorithm::Fast => format!(
                 "COALESCE(LPAD(LOWER(CONV(MOD(SUM({row}), {TWO_TO_64}), 10, 16)), 16, '0'), \
                  '0000000000000000')"
             ),

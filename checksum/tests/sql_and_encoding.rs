@@ -265,7 +265,7 @@ proptest! {
     #[test]
     fn any_input_is_handled(rows in proptest::collection::vec(proptest::collection::vec(any_value(), 14), 1..5)) {
         let table = every_type();
-        for algorithm in [Algorithm::Strong, Algorithm::Pt] {
+        for algorithm in [Algorithm::Strong, Algorithm::Pt, Algorithm::Fast] {
             let plan = RowPlan::new(&table, algorithm, Dialect::MariaDb);
             let (mut fwd, mut back) = (plan.hasher(None), plan.hasher(None));
             for row in &rows {
