@@ -146,7 +146,7 @@ fn crc_linearity_is_a_documented_blind_spot() {
             break;
         }
         basis.push(d);
-        basis.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        basis.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
     }
     let flips = flips.unwrap_or_else(|| panic!("no dependency among 40 CRC differences"));
     let mut other = base.clone();
