@@ -126,10 +126,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     eprintln!("table-sync (strong MD5 checksums):");
     let (strong_time, strong_rows, strong_statements) = ours(&source, &target, strong)?;
     let fast = DrillOptions {
-        hash: live::RangeHash::Crc32Sum,
+        hash: live::RangeHash::Fast,
         ..strong
     };
-    eprintln!("table-sync (--fast-checksum, CRC32 sums):");
+    eprintln!("table-sync (--fast-checksum: checksum's fast algorithm, CRC32 sums):");
     let (fast_time, fast_rows, fast_statements) = ours(&source, &target, fast)?;
 
     let budget = rows / 100;

@@ -51,7 +51,7 @@ pub(crate) fn literal_in(table: &str, column: &Column, value: &Value) -> Result<
 /// A NULL-safe predicate that matches exactly the stored `value` of `column` and nothing else:
 /// bytes for strings, bits for FLOAT/DOUBLE. Used to delete rows of tables without a unique key.
 pub(crate) fn exact_match(table: &str, column: &Column, value: &Value) -> Result<String, Error> {
-    let name = crate::sql::ident(&column.name);
+    let name = chunker::sql::quote_ident(&column.name);
     let err = |reason| Error::literal(table, &column.name, value, reason);
     if value.is_null() {
         return Ok(format!("{name} IS NULL"));

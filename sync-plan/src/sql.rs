@@ -1,8 +1,9 @@
 //! Statement text: a reviewable script with its session header.
 //!
-//! Names are always fully qualified (`` `db`.`t` ``), so the script needs no `USE` and runs the
-//! same from any default database. Values are rendered by [`crate::literal`].
+//! Names are always fully qualified (`` `db`.`t` ``, quoted by `chunker::sql`), so the script
+//! needs no `USE` and runs the same from any default database. Values are rendered by [`crate::literal`].
 
+use chunker::sql::{qualified, quote_ident};
 use chunker::{Column, Table};
 
 use crate::error::Error;
@@ -16,15 +17,6 @@ pub const SESSION_SQL_MODE: &str = "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_E
 
 /// How many statements the script groups in one transaction.
 pub const DEFAULT_BATCH: usize = 500;
-
-/// `name` as a backquoted identifier (a local stand-in for `chunker::sql::quote_ident`).
-pub(crate) fn ident(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
-}
-
-fn qualified(table: &Table) -> String {
-    format!("{}.{}", ident(&table.schema), ident(&table.name))
-}
 
 /// Text safe inside `/* ... */`: no comment terminator, no line breaks.
 fn comment_safe(text: &str) -> String {
@@ -118,7 +110,7 @@ pub fn statement_sql(plan: &TablePlan, statement: &Statement) -> Result<String, 
                     let col = column(table, cv)?;
                     Ok(format!(
                         "{} = {}",
-                        ident(&col.name),
+                        quote_ident(&col.name),
                         literal_in(&table.qualified_name(), col, &cv.value)?
                     ))
                 })
@@ -172,11 +164,11 @@ fn key_match(table: &Table, col: &Column, cv: &ColumnValue) -> Result<String, Er
         });
     }
     if cv.value.is_null() {
-        return Ok(format!("{} IS NULL", ident(&col.name)));
+        return Ok(format!("{} IS NULL", quote_ident(&col.name)));
     }
     Ok(format!(
         "{} = {}",
-        ident(&col.name),
+        quote_ident(&col.name),
         literal_in(&table.qualified_name(), col, &cv.value)?
     ))
 }
@@ -186,7 +178,7 @@ fn insert(verb: &str, name: &str, table: &Table, values: &[ColumnValue]) -> Resu
     let mut lits = Vec::with_capacity(values.len());
     for cv in values {
         let col = column(table, cv)?;
-        cols.push(ident(&col.name));
+        cols.push(quote_ident(&col.name));
         lits.push(literal_in(&table.qualified_name(), col, &cv.value)?);
     }
     Ok(format!(

@@ -8,8 +8,9 @@
 //! ```
 //!
 //! `--chunk-rows` sets the first-level chunk size of the drill-down (1000); `--fast-checksum`
-//! checks ranges with sums of CRC32 over an exact serialization instead of the default MD5 sums
-//! (about half the server time; a 32-bit row hash).
+//! checks ranges with `checksum`'s `fast` algorithm (sums of CRC32 over the same unambiguous row
+//! text as the default `strong` MD5 sums: cheaper on the server, but a 32-bit row hash that
+//! specific crafted changes can slip past).
 //!
 //! `--print` writes a script for the `mariadb`/`mysql` client (or, with `--json`, the plan as
 //! JSON) to stdout; nothing is written to any server. `--execute` applies the plan on the target
@@ -82,7 +83,7 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--chunk-rows: {e}"))?
             }
-            "--fast-checksum" => a.drill.hash = live::RangeHash::Crc32Sum,
+            "--fast-checksum" => a.drill.hash = live::RangeHash::Fast,
             "--print" => a.print = true,
             "--execute" => a.execute = true,
             "--json" => a.json = true,

@@ -34,6 +34,7 @@ mod range;
 pub use drill::{diff_table, recheck, DrillOptions, DrillStats, TableDiff};
 pub use range::RangeHash;
 
+use chunker::sql::{qualified, quote_ident};
 use chunker::{ColumnType, Table, Value};
 use mysql::prelude::Queryable;
 use mysql::Conn;
@@ -42,7 +43,7 @@ use crate::error::Error;
 use crate::key::{CompareKey, IdentityKey, KeyPart, Row};
 use crate::plan::Plan;
 use crate::safety::{ServerFacts, Upstream};
-use crate::sql::{ident, session_header, statement_sql};
+use crate::sql::{session_header, statement_sql};
 
 /// The table model of `schema.name` on `conn` (`chunker::live::load_table`).
 pub fn load_table(
@@ -81,6 +82,9 @@ pub(crate) fn server<'t>(
 }
 
 /// Sets the session time zone and result charset every read and write of this crate assumes.
+///
+/// Not `checksum::live::prepare_session`: that one also sets `innodb_lock_wait_timeout = 1`,
+/// right for read-only checksums but not for [`execute`]'s writes on a busy target.
 pub fn prepare_session(conn: &mut Conn, side: &'static str) -> Result<(), Error> {
     conn.query_drop(format!(
         "SET SESSION time_zone = '{}', character_set_results = NULL",
@@ -136,14 +140,16 @@ pub fn server_facts(
 
 /// The select list: every column, then one compare-key expression per key column.
 fn select_list(table: &Table, key: Option<&IdentityKey>) -> String {
-    let mut cols: Vec<String> = table.columns.iter().map(|c| ident(&c.name)).collect();
+    let mut cols: Vec<String> = table.columns.iter().map(|c| quote_ident(&c.name)).collect();
     for &i in key.map(|k| k.columns.as_slice()).unwrap_or(&[]) {
         let c = &table.columns[i];
         cols.push(match (&c.column_type, &c.collation) {
             (ColumnType::Text { .. }, Some(coll)) if coll.pads_spaces() => {
-                format!("WEIGHT_STRING(RTRIM({}))", ident(&c.name))
+                format!("WEIGHT_STRING(RTRIM({}))", quote_ident(&c.name))
             }
-            (ColumnType::Text { .. }, Some(_)) => format!("WEIGHT_STRING({})", ident(&c.name)),
+            (ColumnType::Text { .. }, Some(_)) => {
+                format!("WEIGHT_STRING({})", quote_ident(&c.name))
+            }
             _ => "NULL".to_string(),
         });
     }
@@ -160,10 +166,9 @@ pub(crate) fn fetch(
     pred: Option<&str>,
 ) -> Result<Vec<(Option<CompareKey>, Row)>, Error> {
     let mut sql = format!(
-        "SELECT /*sync-plan rows*/ {} FROM {}.{}",
+        "SELECT /*sync-plan rows*/ {} FROM {}",
         select_list(table, key),
-        ident(&table.schema),
-        ident(&table.name)
+        qualified(table)
     );
     if let Some(p) = pred {
         sql.push_str(" WHERE ");
@@ -212,9 +217,8 @@ pub fn check_deletes_against_source(source: &mut Conn, plan: &Plan) -> Result<()
                 continue;
             };
             let sql = format!(
-                "SELECT 1 FROM {}.{} WHERE {} LIMIT 1",
-                ident(&tp.table.schema),
-                ident(&tp.table.name),
+                "SELECT 1 FROM {} WHERE {} LIMIT 1",
+                qualified(&tp.table),
                 crate::sql::row_match(&tp.table, by, false)?
             );
             let hit: Option<u8> = source

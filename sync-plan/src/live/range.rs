@@ -1,6 +1,14 @@
 //! Key ranges on the server: their predicates, their checksums and the key at an offset.
+//!
+//! Why not `chunker::Walker` for the key: the drill-down needs the key at an arbitrary offset
+//! inside an arbitrary range, on either server (the middle of the larger side of a differing
+//! range), not only the next boundary of one forward walk; the key is unique and NOT NULL by
+//! construction ([`IdentityKey`]), so the walker's handling of runs of equal keys and NULLs
+//! is not needed; and predicates carry their key values as literals (not `?` binds) because
+//! [`super::TableDiff::differing_ranges`] keeps them as text for [`super::recheck`].
 
-use chunker::{ColumnType, Table, Value};
+use chunker::sql::{force_index, ident_list, qualified, quote_ident};
+use chunker::{Table, Value};
 use mysql::prelude::Queryable;
 use mysql::Conn;
 
@@ -8,21 +16,32 @@ use super::{from_mysql, server};
 use crate::error::Error;
 use crate::key::IdentityKey;
 use crate::literal::literal_in;
-use crate::sql::ident;
 
-/// How ranges are checksummed during the drill-down (each server hashes its own rows).
+/// How ranges are checksummed during the drill-down (each server hashes its own rows). Both are
+/// `checksum` crate algorithms whose chunk checksum is a sum modulo 2^64, which the bisection
+/// needs (the upper half's checksum is the parent's minus the lower half's).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RangeHash {
-    /// `checksum`'s strong chunk checksum: the sum of 64-bit MD5 row hashes over an unambiguous
-    /// serialization. The default.
+    /// [`checksum::Algorithm::Strong`]: the sum of 64-bit MD5 row hashes over an unambiguous
+    /// row text. The default.
     #[default]
     Strong,
-    /// A local, cheaper hash (about half the server time of `Strong` on MariaDB 10.11): the sum
-    /// of `CRC32(CONCAT_WS('#', cols..., ISNULL bitmap))` with FLOAT widened to DOUBLE (whose
-    /// text is exact), so no FLOAT change is missed as with pt's checksum. Weaker: a 32-bit row
-    /// hash, and `'#'` inside values can make two different rows serialize alike.
-    Crc32Sum,
+    /// [`checksum::Algorithm::Fast`]: the same unambiguous row text (NULL, `''` and `'NULL'`
+    /// differ; no `#` or quote inside a value can move a column boundary; FLOAT and DOUBLE
+    /// exact) under CRC32, summed: cheaper on the server, weaker (a 32-bit row hash, and CRC's
+    /// linearity lets specific crafted changes go unseen; see the `checksum` crate docs).
+    Fast,
+}
+
+impl RangeHash {
+    /// The `checksum` algorithm this range hash is.
+    pub fn algorithm(self) -> checksum::Algorithm {
+        match self {
+            RangeHash::Strong => checksum::Algorithm::Strong,
+            RangeHash::Fast => checksum::Algorithm::Fast,
+        }
+    }
 }
 
 /// The range hash and the server dialect its SQL is written for.
@@ -72,7 +91,7 @@ fn bound(table: &Table, key: &IdentityKey, values: &[Value], upper: bool) -> Res
                 (true, false, false) => ">",
                 (true, true, _) => "<",
             };
-            ands.push(format!("{} {op} {lit}", ident(&col.name)));
+            ands.push(format!("{} {op} {lit}", quote_ident(&col.name)));
         }
         ors.push(format!("({})", ands.join(" AND ")));
     }
@@ -94,56 +113,19 @@ pub(crate) fn predicate(
     Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
 }
 
-/// The `SELECT` that checksums the rows matching `pred` (rows, hash text).
+/// The `SELECT` that checksums the rows matching `pred`: `checksum`'s chunk statement
+/// (`cnt`, then `crc` as 16 hex digits).
 fn checksum_sql(
     table: &Table,
     key: Option<&IdentityKey>,
     pred: Option<&str>,
     hashing: Hashing,
 ) -> String {
-    let index = key.map(|k| k.index.as_str());
-    match hashing.hash {
-        RangeHash::Strong => {
-            let plan = checksum::RowPlan::new(table, checksum::Algorithm::Strong, hashing.dialect);
-            plan.chunk_sql(&checksum::Scope {
-                index,
-                predicate: pred,
-            })
-        }
-        RangeHash::Crc32Sum => {
-            let mut parts: Vec<String> = table
-                .columns
-                .iter()
-                .map(|c| match c.column_type {
-                    ColumnType::Float => format!("CAST({} AS DOUBLE)", ident(&c.name)),
-                    _ => ident(&c.name),
-                })
-                .collect();
-            let nulls: Vec<String> = table
-                .columns
-                .iter()
-                .filter(|c| c.nullable)
-                .map(|c| format!("ISNULL({})", ident(&c.name)))
-                .collect();
-            if !nulls.is_empty() {
-                parts.push(format!("CONCAT({})", nulls.join(", ")));
-            }
-            let mut sql = format!(
-                "SELECT /*sync-plan range*/ COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('#', {}))), 0) \
-                 FROM {}.{}",
-                parts.join(", "),
-                ident(&table.schema),
-                ident(&table.name)
-            );
-            if let Some(i) = index {
-                sql.push_str(&format!(" FORCE INDEX ({})", ident(i)));
-            }
-            if let Some(p) = pred {
-                sql.push_str(&format!(" WHERE {p}"));
-            }
-            sql
-        }
-    }
+    let plan = checksum::RowPlan::new(table, hashing.hash.algorithm(), hashing.dialect);
+    plan.chunk_sql(&checksum::Scope {
+        index: key.map(|k| k.index.as_str()),
+        predicate: pred,
+    })
 }
 
 /// Checks one range on one server.
@@ -159,12 +141,7 @@ pub(crate) fn checksum_range(
     let row: Option<(u64, String)> = conn.query_first(sql).map_err(server(table, side))?;
     let (rows, text) = row.unwrap_or((0, String::new()));
     let text = text.trim();
-    let parsed = match hashing.hash {
-        RangeHash::Strong => u64::from_str_radix(text, 16).ok(),
-        // A DECIMAL sum: reduce modulo 2^64.
-        RangeHash::Crc32Sum => text.parse::<u128>().ok().map(|v| v as u64),
-    };
-    let hash = parsed.ok_or_else(|| Error::Server {
+    let hash = u64::from_str_radix(text, 16).map_err(|_| Error::Server {
         table: table.qualified_name(),
         side,
         message: format!("unreadable checksum {text:?}"),
@@ -181,17 +158,11 @@ pub(crate) fn key_at(
     range: &Range,
     offset: u64,
 ) -> Result<Option<Vec<Value>>, Error> {
-    let cols: Vec<String> = key
-        .columns
-        .iter()
-        .map(|&i| ident(&table.columns[i].name))
-        .collect();
-    let cols = cols.join(", ");
+    let cols = ident_list(key.columns.iter().map(|&i| table.columns[i].name.as_str()));
     let mut sql = format!(
-        "SELECT /*sync-plan key*/ {cols} FROM {}.{} FORCE INDEX ({})",
-        ident(&table.schema),
-        ident(&table.name),
-        ident(&key.index)
+        "SELECT /*sync-plan key*/ {cols} FROM {} {}",
+        qualified(table),
+        force_index(&key.index)
     );
     if let Some(p) = predicate(table, key, range)? {
         sql.push_str(&format!(" WHERE {p}"));
