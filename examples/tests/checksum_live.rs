@@ -1,7 +1,7 @@
 //! The checksum crate against real MariaDB 10.11: server-side SQL and client-side engine agree
-//! for every column type under both algorithms, row by row and chunk by chunk; FLOAT and DOUBLE
-//! are exact under `strong`; the `pt` value equals the real pt-table-checksum's `this_crc`.
-//! The blind spots are in `checksum_live_blind_spots.rs`, compare and replicate mode in
+//! for every column type under all three algorithms, row by row and chunk by chunk; FLOAT and
+//! DOUBLE are exact under `strong` (and `fast`, which shares its row text); the `pt` value
+//! equals the real pt-table-checksum's `this_crc`. The blind spots are in `checksum_live_blind_spots.rs`, compare and replicate mode in
 //! `checksum_live_compare.rs`.
 
 use std::error::Error;
@@ -208,7 +208,7 @@ fn server_and_client_agree_for_every_column_type() -> TestResult {
     let mut failures = Vec::new();
     for (name, def, _) in TYPES {
         let table = chunker::live::load_table(&mut setup, "ck", name)?;
-        for algorithm in [Algorithm::Strong, Algorithm::Pt] {
+        for algorithm in [Algorithm::Strong, Algorithm::Fast, Algorithm::Pt] {
             let (s, c) = both_ways(&mut conn, &table, algorithm, None)?;
             let rows_bad = row_mismatches(&mut conn, &table, algorithm)?;
             let ok = s == c && rows_bad.is_empty();
@@ -259,7 +259,7 @@ fn pt_value_equals_pt_table_checksum_this_crc() -> TestResult {
     let table = chunker::live::load_table(&mut setup, "mix", "t")?;
     let mut conn = server.conn()?;
     prepare_session(&mut conn, "server")?;
-    for algorithm in [Algorithm::Strong, Algorithm::Pt] {
+    for algorithm in [Algorithm::Strong, Algorithm::Fast, Algorithm::Pt] {
         let (s, c) = both_ways(&mut conn, &table, algorithm, None)?;
         assert_eq!(s, c, "{algorithm} whole table");
         assert!(row_mismatches(&mut conn, &table, algorithm)?.is_empty());

@@ -1,7 +1,8 @@
 //! The known blind spots of pt-table-checksum's CRC32/BIT_XOR scheme, on real MariaDB 10.11:
-//! each one is caught by the strong algorithm, and pt is shown to miss the ones it misses.
-//! Plus 20,000 random FLOATs and DOUBLEs: strong's text identifies every stored value, and
-//! server and client agree on every row.
+//! each one is caught by the strong algorithm and by the fast one (strong's row text under
+//! summed CRC32), and pt is shown to miss the ones it misses. Plus 20,000 random FLOATs and
+//! DOUBLEs: strong's text identifies every stored value, and server and client agree on every
+//! row under every algorithm.
 
 use std::error::Error;
 
@@ -135,11 +136,16 @@ fn strong_catches_every_blind_spot_and_pt_misses_the_known_ones() -> TestResult 
             checksum(&mut conn, &src, Algorithm::Pt)?,
             checksum(&mut conn, &dst, Algorithm::Pt)?,
         );
+        let fast = (
+            checksum(&mut conn, &src, Algorithm::Fast)?,
+            checksum(&mut conn, &dst, Algorithm::Fast)?,
+        );
         println!(
-            "{:28} strong {} vs {} | pt {} vs {}",
-            case.name, strong.0, strong.1, pt.0, pt.1
+            "{:28} strong {} vs {} | fast {} vs {} | pt {} vs {}",
+            case.name, strong.0, strong.1, fast.0, fast.1, pt.0, pt.1
         );
         assert_ne!(strong.0, strong.1, "{}: strong missed it", case.name);
+        assert_ne!(fast.0, fast.1, "{}: fast missed it", case.name);
         assert_eq!(
             pt.0 != pt.1,
             case.pt_sees_it,
@@ -233,11 +239,11 @@ fn twenty_thousand_floats_and_doubles_are_exact_under_strong() -> TestResult {
         "pt's FLOAT text was expected to lose most values"
     );
 
-    // Server and client agree on every row and on the whole, under both algorithms.
+    // Server and client agree on every row and on the whole, under every algorithm.
     let table = chunker::live::load_table(&mut setup, "fl", "t")?;
     let mut conn = server.conn()?;
     prepare_session(&mut conn, "server")?;
-    for algorithm in [Algorithm::Strong, Algorithm::Pt] {
+    for algorithm in [Algorithm::Strong, Algorithm::Fast, Algorithm::Pt] {
         let plan = RowPlan::new(&table, algorithm, Dialect::MariaDb);
         let server_rows: Vec<(i64, u64)> = conn.query(format!(
             "SELECT id, {} FROM fl.t ORDER BY id",
