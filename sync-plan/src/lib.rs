@@ -82,7 +82,9 @@
 //! type with integer, composite, case-insensitive VARCHAR, binary and no keys is repaired by
 //! `table-sync --execute` and by piping `--print` into the `mariadb` client (checked by comparing
 //! every value's exact binary-protocol form); `--sync-to-master` through a real replica; the
-//! wrong-side and replica-write refusals. From MySQL's documentation only, not run here: MySQL 8
+//! wrong-side and replica-write refusals; with `--fast-checksum`, rows differing only by where a
+//! `#`, quote or backslash sits, or by NULL against `''` and `'NULL'`, found and repaired
+//! (`examples/tests/sync_live_fast.rs`). From MySQL's documentation only, not run here: MySQL 8
 //! `0900` (NO PAD) collations, `WEIGHT_STRING` and the `JSON` type (keyless deletes of rows
 //! with `JSON` columns compare the column's text form, which MySQL normalizes).
 #![deny(missing_docs)]
