@@ -8,11 +8,11 @@ mod compare;
 mod pair;
 mod replicate;
 mod throttle;
-mod wire;
 
 use std::time::{Duration, Instant};
 
-use chunker::{Chunk, ColumnType, Key, Table, Walker};
+use chunker::live::to_mysql;
+use chunker::{Chunk, Column, Key, Table, Walker};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
 
@@ -24,7 +24,6 @@ use crate::Dialect;
 pub use compare::{CompareOptions, Comparer, Progress, TableResult};
 pub use replicate::{replica_differences, replicate_table, ReplicaDiff, ReplicateOptions};
 pub use throttle::{Throttle, Wait};
-pub(crate) use wire::{from_mysql, to_mysql};
 
 /// Where a chunk's checksum is computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -141,27 +140,32 @@ pub fn checksum_chunk(
             parse_result(&at, &cnt, &crc)?
         }
         Engine::Client => {
-            let types: Vec<&ColumnType> = table.columns.iter().map(|c| &c.column_type).collect();
             let mut hasher = c.plan.hasher(Some(c.chunk.number));
             let result = conn
                 .exec_iter(c.plan.rows_sql(&scope), params)
                 .map_err(|e| server_err(at.clone(), server, e))?;
-            let mut values = Vec::with_capacity(types.len());
+            let mut values = Vec::with_capacity(table.columns.len());
             for row in result {
                 let row = row.map_err(|e| server_err(at.clone(), server, e))?;
                 values.clear();
-                values.extend(
-                    row.unwrap_raw()
-                        .into_iter()
-                        .zip(&types)
-                        .map(|(v, ty)| from_mysql(v.unwrap_or(mysql::Value::NULL), ty)),
-                );
+                for (v, column) in row.unwrap_raw().into_iter().zip(&table.columns) {
+                    values.push(from_mysql(&at, column, v.unwrap_or(mysql::Value::NULL))?);
+                }
                 hasher.push_row(&values)?;
             }
             hasher.finish()
         }
     };
     Ok((sum, started.elapsed()))
+}
+
+/// A row value read for `column`, converted by `chunker::live::from_mysql`; a value that does
+/// not fit the column's type is an unexpected server result naming the column.
+fn from_mysql(at: &At, column: &Column, value: mysql::Value) -> Result<chunker::Value, Error> {
+    chunker::live::from_mysql(value, &column.column_type).map_err(|e| Error::BadResult {
+        at: at.clone(),
+        detail: format!("column {}: {e}", column.name),
+    })
 }
 
 /// Reads `(cnt, crc)` as the chunk SQL returns them.

@@ -9,13 +9,14 @@
 
 use std::time::Instant;
 
+use chunker::live::to_mysql;
 use chunker::sql::quote_ident;
 use chunker::{choose_key, ChunkSize, Table, Walker};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
 
 use super::throttle::{Throttle, Wait};
-use super::{next_chunk, server_err, to_mysql};
+use super::{next_chunk, server_err};
 use crate::checkpoint::Checkpoint;
 use crate::engine::RowPlan;
 use crate::error::{At, Error};
