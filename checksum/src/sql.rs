@@ -149,37 +149,8 @@ pub fn value_text(v: &Value) -> String {
                 }
             }
         },
-        Value::Date { year, month, day } => text::push_date(&mut out, *year, *month, *day),
-        Value::DateTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            micros,
-        } => {
-            text::push_date(&mut out, *year, *month, *day);
-            out.push(b' ');
-            text::push_clock(&mut out, u32::from(*hour), *minute, *second);
-            if *micros != 0 {
-                text::push_fraction(&mut out, *micros, 6);
-            }
-        }
-        Value::Time {
-            negative,
-            hours,
-            minutes,
-            seconds,
-            micros,
-        } => {
-            if *negative {
-                out.push(b'-');
-            }
-            text::push_clock(&mut out, *hours, *minutes, *seconds);
-            if *micros != 0 {
-                text::push_fraction(&mut out, *micros, 6);
-            }
+        Value::Date { .. } | Value::DateTime { .. } | Value::Time { .. } => {
+            out.extend_from_slice(v.temporal_text().unwrap_or_default().as_bytes());
         }
         other => out.extend_from_slice(format!("{other:?}").as_bytes()),
     }

@@ -74,6 +74,60 @@ impl Value {
     pub fn text(s: &str) -> Value {
         Value::Bytes(s.as_bytes().to_vec())
     }
+
+    /// The text of a `Date`, `DateTime` or `Time` value as the server writes and reads it:
+    /// `YYYY-MM-DD`, `YYYY-MM-DD hh:mm:ss[.ffffff]` and `[-]hh:mm:ss[.ffffff]` (hours at least
+    /// two digits, more when needed: `838:59:59`). The six-digit fraction is written only when
+    /// the microseconds are not zero, so the text reads back as the same value in a column of
+    /// any fractional precision that can hold it. Fields are not range-checked; microseconds
+    /// above 999,999 (which no server sends) are written modulo 1,000,000. `None` for every
+    /// other variant.
+    ///
+    /// ```
+    /// use chunker::Value;
+    /// let dt = Value::DateTime { year: 2024, month: 2, day: 29, hour: 3, minute: 4, second: 5, micros: 6 };
+    /// assert_eq!(dt.temporal_text().as_deref(), Some("2024-02-29 03:04:05.000006"));
+    /// let t = Value::Time { negative: true, hours: 838, minutes: 59, seconds: 59, micros: 0 };
+    /// assert_eq!(t.temporal_text().as_deref(), Some("-838:59:59"));
+    /// assert_eq!(Value::Date { year: 1, month: 1, day: 1 }.temporal_text().as_deref(), Some("0001-01-01"));
+    /// assert_eq!(Value::Int(1).temporal_text(), None);
+    /// ```
+    pub fn temporal_text(&self) -> Option<String> {
+        let fraction = |micros: u32| {
+            if micros == 0 {
+                String::new()
+            } else {
+                format!(".{:06}", micros % 1_000_000)
+            }
+        };
+        Some(match self {
+            Value::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+            Value::DateTime {
+                year,
+                month,
+                day,
+                hour,
+                minute,
+                second,
+                micros,
+            } => format!(
+                "{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}{}",
+                fraction(*micros)
+            ),
+            Value::Time {
+                negative,
+                hours,
+                minutes,
+                seconds,
+                micros,
+            } => format!(
+                "{}{hours:02}:{minutes:02}:{seconds:02}{}",
+                if *negative { "-" } else { "" },
+                fraction(*micros)
+            ),
+            _ => return None,
+        })
+    }
 }
 
 /// Serde helper: byte strings as lowercase hex text, so boundaries and plans stay readable JSON.

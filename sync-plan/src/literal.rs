@@ -115,59 +115,28 @@ fn render(column: &Column, value: &Value) -> Result<String, &'static str> {
             _ => Err("a character column needs a Bytes value"),
         },
         ColumnType::Date => match value {
-            Value::Date { year, month, day } => Ok(format!("'{year:04}-{month:02}-{day:02}'")),
+            Value::Date { .. } => Ok(temporal_literal(value)),
             _ => Err("a DATE column needs a Date value"),
         },
         ColumnType::DateTime { .. } | ColumnType::Timestamp { .. } => match value {
-            Value::DateTime {
-                year,
-                month,
-                day,
-                hour,
-                minute,
-                second,
-                micros,
-            } => {
-                if *micros > 999_999 {
-                    return Err("microseconds beyond 999999");
-                }
-                let frac = fraction(*micros);
-                Ok(format!(
-                    "'{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}{frac}'"
-                ))
+            Value::DateTime { micros, .. } if *micros > 999_999 => {
+                Err("microseconds beyond 999999")
             }
-            Value::Date { year, month, day } => Ok(format!("'{year:04}-{month:02}-{day:02}'")),
+            Value::DateTime { .. } | Value::Date { .. } => Ok(temporal_literal(value)),
             _ => Err("a DATETIME/TIMESTAMP column needs a DateTime value"),
         },
         ColumnType::Time { .. } => match value {
-            Value::Time {
-                negative,
-                hours,
-                minutes,
-                seconds,
-                micros,
-            } => {
-                if *micros > 999_999 {
-                    return Err("microseconds beyond 999999");
-                }
-                let sign = if *negative { "-" } else { "" };
-                let frac = fraction(*micros);
-                Ok(format!(
-                    "'{sign}{hours:02}:{minutes:02}:{seconds:02}{frac}'"
-                ))
-            }
+            Value::Time { micros, .. } if *micros > 999_999 => Err("microseconds beyond 999999"),
+            Value::Time { .. } => Ok(temporal_literal(value)),
             _ => Err("a TIME column needs a Time value"),
         },
         _ => Err("column type not supported"),
     }
 }
 
-fn fraction(micros: u32) -> String {
-    if micros == 0 {
-        String::new()
-    } else {
-        format!(".{micros:06}")
-    }
+/// A date, datetime or time value quoted: `'2024-02-29 23:59:59.000001'`.
+fn temporal_literal(value: &Value) -> String {
+    format!("'{}'", value.temporal_text().unwrap_or_default())
 }
 
 /// A numeric text that is safe to paste unquoted: `-?digits(.digits)?`.
