@@ -3,6 +3,8 @@
 //! "impossible position" scenario end to end (the real replica stops with errno 1236; the
 //! diagnosis names the restart point, and the replica resumes from it).
 
+mod common;
+
 use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -284,14 +286,10 @@ fn fixture(name: &str) -> Option<PathBuf> {
     }
 }
 
+/// Runs `binlog-inspect` with `args`: (exit status, stdout followed by stderr).
 fn inspect(args: &[&std::ffi::OsStr]) -> Result<(i32, String), Box<dyn Error>> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_binlog-inspect"))
-        .args(args)
-        .output()?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout)? + &String::from_utf8(out.stderr)?,
-    ))
+    let (code, stdout, stderr) = common::run(env!("CARGO_BIN_EXE_binlog-inspect"), args)?;
+    Ok((code, stdout + &stderr))
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! through the `gtid missing-writes` binary. The binary's offline subcommands (normalize, union,
 //! subset, ... and their exit statuses) are checked here too, without a server.
 
+mod common;
+
 use std::error::Error;
-use std::process::Command;
 use std::time::Duration;
 
 use examples::harness::{self, Pair};
@@ -21,12 +22,9 @@ fn executed(server: &harness::Server) -> Result<Executed, Box<dyn Error>> {
 }
 
 fn run_binary(source: &str, target: &str) -> Result<(i32, String), Box<dyn Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_gtid"))
-        .args(["missing-writes", "--source", source, "--target", target])
-        .output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    let stderr = String::from_utf8(out.stderr)?;
-    Ok((out.status.code().unwrap_or(-1), format!("{stdout}{stderr}")))
+    let args = ["missing-writes", "--source", source, "--target", target];
+    let (code, stdout, stderr) = gtid_cli(&args)?;
+    Ok((code, format!("{stdout}{stderr}")))
 }
 
 #[test]
@@ -124,14 +122,7 @@ fn an_unreachable_server_is_named_without_its_password() -> TestResult {
 
 /// Runs the binary with `args` (no server needed): (exit status, stdout, stderr).
 fn gtid_cli(args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_gtid"))
-        .args(args)
-        .output()?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
+    common::run(env!("CARGO_BIN_EXE_gtid"), args)
 }
 
 // Not live: the offline subcommands, as a script would use them.

@@ -7,6 +7,7 @@
 //! given to pt-table-sync 3.2.1, and the rows it fails to repair are recorded. The wrong-side and
 //! replica-write safeguards and `--sync-to-master` are checked on a primary/replica pair.
 
+mod common;
 mod sync_live {
     mod collation;
     pub mod data;
@@ -42,14 +43,7 @@ fn differing(source: &mut Conn, target: &mut Conn, db: &str) -> Result<Vec<Left>
 }
 
 fn table_sync(args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_table-sync"))
-        .args(args)
-        .output()?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
+    common::run(env!("CARGO_BIN_EXE_table-sync"), args)
 }
 
 /// Pipes `script` into the `mariadb` client connected to `server`; with `force`, the client goes

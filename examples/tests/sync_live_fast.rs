@@ -4,8 +4,9 @@
 //! of `CRC32(CONCAT_WS('#', ...))`, pt's serialization) could not see; the test shows on the
 //! servers that that expression sums them alike.
 
+mod common;
+
 use std::error::Error;
-use std::process::Command;
 
 use examples::harness::{self, Server, ServerOptions};
 use mysql::prelude::Queryable;
@@ -63,14 +64,7 @@ fn concat_ws_sum(conn: &mut Conn) -> Result<Option<String>, Box<dyn Error>> {
 }
 
 fn table_sync(args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_table-sync"))
-        .args(args)
-        .output()?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
+    common::run(env!("CARGO_BIN_EXE_table-sync"), args)
 }
 
 #[test]
