@@ -69,12 +69,7 @@ pub(crate) fn parse_set(text: &str, mode: Mode) -> Result<GtidSet, Error> {
     let mut c = Cursor::new(text);
     let mut b = Builder::default();
     loop {
-        loop {
-            c.skip_space();
-            if !c.eat(b',') {
-                break;
-            }
-        }
+        c.skip_separators();
         if c.at_end() {
             break;
         }

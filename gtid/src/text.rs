@@ -56,6 +56,17 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Skips whitespace and commas before a list entry, so that empty entries (`a,,b`, a
+    /// leading or trailing `,`) are passed over.
+    pub(crate) fn skip_separators(&mut self) {
+        loop {
+            self.skip_space();
+            if !self.eat(b',') {
+                break;
+            }
+        }
+    }
+
     /// Consumes `b` if it is next.
     pub(crate) fn eat(&mut self, b: u8) -> bool {
         if self.peek() == Some(b) {

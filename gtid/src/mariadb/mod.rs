@@ -199,12 +199,7 @@ impl FromStr for GtidPos {
         // Each entry with the byte offset it starts at (for a duplicate-domain error).
         let mut entries: Vec<(MariadbGtid, usize)> = Vec::new();
         loop {
-            loop {
-                c.skip_space();
-                if !c.eat(b',') {
-                    break;
-                }
-            }
+            c.skip_separators();
             if c.at_end() {
                 break;
             }
