@@ -7,8 +7,12 @@
 //! saw (below the first key, above the last, between and equal to boundaries): the rows only
 //! "the other server" has.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::error::Error;
+
+use common::Rng;
 
 use chunker::live::{collect_chunks, load_table, run_walker, to_mysql};
 use chunker::sql::{force_index, qualified};
@@ -133,17 +137,6 @@ fn walk_and_check(
         &format!("{name} + other-server rows"),
     )?;
     Ok(chunks)
-}
-
-/// A small deterministic generator (no dependency): xorshift64.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 #[test]

@@ -112,19 +112,7 @@ fn named_servers_are_read_only_until_execute() -> TestResult {
     pair.wait_replica_caught_up(crash::PATIENCE)?;
     let (mut ledger, acknowledged) = crash::kill_while_writing(&mut pair, ledger, &mut rng)?;
     let status = crash::wait_io_disconnected(&pair)?;
-    let mut report = crash::CrashReport {
-        acknowledged,
-        in_flight: 0,
-        file: String::new(),
-        size_at_kill: 0,
-        read_pos: 0,
-        cut: 0,
-        cut_event: String::new(),
-        cut_event_start: 0,
-        cut_event_end: 0,
-        replica_errno: 0,
-        replica_error: String::new(),
-    };
+    let mut report = crash::CrashReport::new(acknowledged, 0);
     crash::tear_tail(&pair, &status, &mut rng, &mut report)?;
     pair.primary.restart()?;
     let mut conn = pair.primary.conn()?;

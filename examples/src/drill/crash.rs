@@ -42,6 +42,26 @@ pub struct CrashReport {
     pub replica_error: String,
 }
 
+impl CrashReport {
+    /// The report right after the crash, before [`tear_tail`] fills in the rest: the writer's
+    /// counts, every other field zero or empty.
+    pub fn new(acknowledged: u64, in_flight: u64) -> CrashReport {
+        CrashReport {
+            acknowledged,
+            in_flight,
+            file: String::new(),
+            size_at_kill: 0,
+            read_pos: 0,
+            cut: 0,
+            cut_event: String::new(),
+            cut_event_start: 0,
+            cut_event_end: 0,
+            replica_errno: 0,
+            replica_error: String::new(),
+        }
+    }
+}
+
 /// Runs the application's writes on a thread until the primary dies under it: after a
 /// seed-chosen number of commits (40 to 119) the primary gets SIGKILL. Returns the ledger.
 pub fn kill_while_writing(

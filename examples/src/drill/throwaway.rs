@@ -143,19 +143,7 @@ pub fn run(opts: &DrillOptions) -> Result<(Outcome, Pair), DrillError> {
     ));
 
     p.step("tearing the tail of the primary's last binary log (a lost fsync) and restarting it");
-    let mut report = CrashReport {
-        acknowledged,
-        in_flight: ledger.uncertain,
-        file: String::new(),
-        size_at_kill: 0,
-        read_pos: 0,
-        cut: 0,
-        cut_event: String::new(),
-        cut_event_start: 0,
-        cut_event_end: 0,
-        replica_errno: 0,
-        replica_error: String::new(),
-    };
+    let mut report = CrashReport::new(acknowledged, ledger.uncertain);
     crash::tear_tail(&pair, &status, &mut rng, &mut report)?;
     p.note(&format!(
         "{} cut from {} to {} bytes, inside the {} event at {}",

@@ -1,5 +1,8 @@
 //! Helpers shared by the examples' integration tests (`mod common;` in each test file).
 
+// Each test crate compiles its own copy of this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::error::Error;
 use std::ffi::OsStr;
 use std::process::Command;
@@ -17,4 +20,28 @@ where
         String::from_utf8(out.stdout)?,
         String::from_utf8(out.stderr)?,
     ))
+}
+
+/// A small deterministic generator (xorshift64, no dependency): the same seed gives the same
+/// test data on every run. The seed must not be 0.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 pseudo-random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
 }
