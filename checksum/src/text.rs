@@ -11,21 +11,11 @@ pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
 }
 
 /// Appends an unsigned integer in decimal.
-pub(crate) fn push_uint(out: &mut Vec<u8>, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[at..]);
+pub(crate) fn push_uint(out: &mut Vec<u8>, v: u64) {
+    push_padded(out, v, 1);
 }
 
-/// Appends `v` zero-padded to `width` digits.
+/// Appends `v` in decimal, zero-padded to at least `width` digits.
 fn push_padded(out: &mut Vec<u8>, mut v: u64, width: usize) {
     let mut buf = [b'0'; 20];
     let mut at = buf.len();
@@ -128,5 +118,9 @@ mod tests {
         out.clear();
         push_int(&mut out, i64::MIN);
         assert_eq!(out, b"-9223372036854775808");
+        out.clear();
+        push_uint(&mut out, 0);
+        push_uint(&mut out, u64::MAX);
+        assert_eq!(out, b"018446744073709551615");
     }
 }

@@ -101,17 +101,7 @@ impl CompareKey {
         let mut out = Vec::new();
         for &i in &key.columns {
             let (col, value) = column_and_value(table, row, i)?;
-            let bytes = value_bytes(col, value).map_err(|()| Error::NeedsServerCollation {
-                table: table.qualified_name(),
-                column: col.name.clone(),
-                collation: col
-                    .collation
-                    .as_ref()
-                    .map(|c| c.name().to_string())
-                    .unwrap_or_default(),
-                value: format!("{value:?}"),
-            })?;
-            push_part(&mut out, &bytes);
+            push_part(&mut out, &column_bytes(table, col, value)?);
         }
         Ok(CompareKey(out))
     }
@@ -138,16 +128,7 @@ impl CompareKey {
                 KeyPart::Weight(w) => Some(w.clone()),
                 KeyPart::Value(v) => {
                     let col = table.columns.get(i).ok_or_else(|| bad_position(table, i))?;
-                    value_bytes(col, v).map_err(|()| Error::NeedsServerCollation {
-                        table: table.qualified_name(),
-                        column: col.name.clone(),
-                        collation: col
-                            .collation
-                            .as_ref()
-                            .map(|c| c.name().to_string())
-                            .unwrap_or_default(),
-                        value: format!("{v:?}"),
-                    })?
+                    column_bytes(table, col, v)?
                 }
             };
             push_part(&mut out, &bytes);
@@ -193,6 +174,21 @@ fn push_part(out: &mut Vec<u8>, bytes: &Option<Vec<u8>>) {
             out.extend_from_slice(&[0, 0]);
         }
     }
+}
+
+/// [`value_bytes`] of `value` in `table`'s column `col`; when the server is needed, an error
+/// that names the table, column, collation and value.
+fn column_bytes(table: &Table, col: &Column, value: &Value) -> Result<Option<Vec<u8>>, Error> {
+    value_bytes(col, value).map_err(|()| Error::NeedsServerCollation {
+        table: table.qualified_name(),
+        column: col.name.clone(),
+        collation: col
+            .collation
+            .as_ref()
+            .map(|c| c.name().to_string())
+            .unwrap_or_default(),
+        value: format!("{value:?}"),
+    })
 }
 
 /// Bytes equal exactly when the server's comparison says equal; `Err` when that is unknown
