@@ -72,25 +72,9 @@ fn client(server: &Server, script: &str, force: bool) -> Result<String, Box<dyn 
     Ok(stderr)
 }
 
-fn servers() -> Result<Option<(Server, Server)>, Box<dyn Error>> {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
-        return Ok(None);
-    }
-    let opts = |id| ServerOptions {
-        server_id: id,
-        log_bin: false,
-        ..ServerOptions::default()
-    };
-    let other = std::thread::spawn(move || Server::start(opts(2)));
-    let source = Server::start(opts(1))?;
-    let target = other.join().map_err(|_| "server start panicked")??;
-    Ok(Some((source, target)))
-}
-
 #[test]
 fn execute_and_print_repair_every_type_and_key() -> TestResult {
-    let Some((source, target)) = servers()? else {
+    let Some((source, target)) = common::two_servers()? else {
         return Ok(());
     };
     let (mut s, mut t) = (source.conn()?, target.conn()?);
@@ -188,7 +172,7 @@ fn pt_table_sync_on_the_same_drift_leaves_rows_unrepaired() -> TestResult {
         examples::skip("pt-table-sync is not installed");
         return Ok(());
     }
-    let Some((source, target)) = servers()? else {
+    let Some((source, target)) = common::two_servers()? else {
         return Ok(());
     };
     let (mut s, mut t) = (source.conn()?, target.conn()?);

@@ -8,7 +8,6 @@ mod common;
 
 use std::error::Error;
 
-use examples::harness::{self, Server, ServerOptions};
 use mysql::prelude::Queryable;
 use mysql::Conn;
 
@@ -69,18 +68,9 @@ fn table_sync(args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
 
 #[test]
 fn fast_checksum_sees_moved_separators_and_nulls() -> TestResult {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
+    let Some((source, target)) = common::two_servers()? else {
         return Ok(());
-    }
-    let opts = |id| ServerOptions {
-        server_id: id,
-        log_bin: false,
-        ..ServerOptions::default()
     };
-    let other = std::thread::spawn(move || Server::start(opts(2)));
-    let source = Server::start(opts(1))?;
-    let target = other.join().map_err(|_| "server start panicked")??;
     let (mut s, mut t) = (source.conn()?, target.conn()?);
     setup(&mut s, true)?;
     setup(&mut t, false)?;

@@ -7,6 +7,8 @@ use std::error::Error;
 use std::ffi::OsStr;
 use std::process::Command;
 
+use examples::harness::{self, Server, ServerOptions};
+
 /// Runs the binary at `path` (an `env!("CARGO_BIN_EXE_<name>")`) with `args` and waits for it:
 /// (exit status, or -1 when a signal ended it; stdout; stderr), the output read as UTF-8.
 pub fn run<I, S>(path: &str, args: I) -> Result<(i32, String, String), Box<dyn Error>>
@@ -20,6 +22,24 @@ where
         String::from_utf8(out.stdout)?,
         String::from_utf8(out.stderr)?,
     ))
+}
+
+/// Two standalone servers (ids 1 and 2, no binary log), started side by side; `None`, the test
+/// recorded as skipped, when `mariadbd` is not installed.
+pub fn two_servers() -> Result<Option<(Server, Server)>, Box<dyn Error>> {
+    if harness::mariadbd_path().is_err() {
+        examples::skip("mariadbd is not installed");
+        return Ok(None);
+    }
+    let opts = |id| ServerOptions {
+        server_id: id,
+        log_bin: false,
+        ..ServerOptions::default()
+    };
+    let other = std::thread::spawn(move || Server::start(opts(2)));
+    let source = Server::start(opts(1))?;
+    let target = other.join().map_err(|_| "server start panicked")??;
+    Ok(Some((source, target)))
 }
 
 /// A small deterministic generator (xorshift64, no dependency): the same seed gives the same
