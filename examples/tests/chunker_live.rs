@@ -12,29 +12,18 @@ mod common;
 use std::collections::BTreeMap;
 use std::error::Error;
 
-use common::Rng;
+use common::{server, Rng};
 
 use chunker::live::{collect_chunks, load_table, run_walker, to_mysql};
 use chunker::sql::{force_index, qualified};
 use chunker::{
     choose_key, Chunk, ChunkSize, ChunkWarning, ColumnType, Rule, Table, TextKind, Walker,
 };
-use examples::harness::{self, Server, ServerOptions};
+use examples::harness::Server;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
 
 type TestResult = Result<(), Box<dyn Error>>;
-
-fn server() -> Result<Option<Server>, Box<dyn Error>> {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
-        return Ok(None);
-    }
-    Ok(Some(Server::start(ServerOptions {
-        log_bin: false,
-        ..ServerOptions::default()
-    })?))
-}
 
 /// A connection in the hostile modes: `"` quotes identifiers, `\` is an ordinary character.
 fn hostile_conn(server: &Server) -> Result<Conn, Box<dyn Error>> {

@@ -19,7 +19,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use examples::harness::{self, Pair, Server, ServerOptions};
+use examples::harness::{self, Pair, Server};
 use mysql::Conn;
 use sync_live::data::{columns_left_different, dump, dump_difference, DumpRow};
 use sync_live::seed::{key_lits, seed, SHAPES};
@@ -346,17 +346,12 @@ fn safeguards_refuse_the_wrong_side_and_replica_writes() -> TestResult {
 /// columns, BIT(64), TIME and TIMESTAMP read back exactly as written.
 #[test]
 fn literals_round_trip_bit_for_bit_on_the_server() -> TestResult {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
-        return Ok(());
-    }
     use chunker::{ColumnType, Value};
     use mysql::prelude::Queryable;
     use sync_live::data::Rng;
-    let server = Server::start(ServerOptions {
-        log_bin: false,
-        ..ServerOptions::default()
-    })?;
+    let Some(server) = common::server()? else {
+        return Ok(());
+    };
     let mut conn = server.conn()?;
     conn.query_drop(
         "SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES,ANSI_QUOTES,STRICT_ALL_TABLES', \

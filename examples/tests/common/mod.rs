@@ -24,6 +24,19 @@ where
     ))
 }
 
+/// A standalone server (no binary log); `None`, the test recorded as skipped, when `mariadbd` is
+/// not installed.
+pub fn server() -> Result<Option<Server>, Box<dyn Error>> {
+    if harness::mariadbd_path().is_err() {
+        examples::skip("mariadbd is not installed");
+        return Ok(None);
+    }
+    Ok(Some(Server::start(ServerOptions {
+        log_bin: false,
+        ..ServerOptions::default()
+    })?))
+}
+
 /// Two standalone servers (ids 1 and 2, no binary log), started side by side; `None`, the test
 /// recorded as skipped, when `mariadbd` is not installed.
 pub fn two_servers() -> Result<Option<(Server, Server)>, Box<dyn Error>> {

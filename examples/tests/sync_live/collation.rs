@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use std::error::Error;
 
 use chunker::{Collation, Column, ColumnType, Index, Table, TextKind, Value};
-use examples::harness::{self, Server, ServerOptions};
 use mysql::prelude::Queryable;
 use sync_plan::{CompareKey, IdentityKey};
 
@@ -45,14 +44,9 @@ fn words(rng: &mut Rng, n: usize) -> Vec<Vec<u8>> {
 
 #[test]
 fn rust_compare_keys_pair_exactly_as_the_server_does() -> Result<(), Box<dyn Error>> {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
+    let Some(server) = crate::common::server()? else {
         return Ok(());
-    }
-    let server = Server::start(ServerOptions {
-        log_bin: false,
-        ..ServerOptions::default()
-    })?;
+    };
     let mut conn = server.conn()?;
     conn.query_drop("SET SESSION character_set_results = NULL")?;
     let mut rng = Rng(0xc0_11a7e);
