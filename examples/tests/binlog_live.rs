@@ -31,14 +31,6 @@ fn last_binlog(server: &Server) -> Result<PathBuf, Box<dyn Error>> {
         .ok_or("no binary log")?)
 }
 
-fn no_server() -> bool {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
-        return true;
-    }
-    false
-}
-
 /// Cuts a file in the middle of its last event; returns (that event's start, cut length).
 fn tear_last_event(path: &Path) -> Result<(u64, u64), Box<dyn Error>> {
     let bytes = std::fs::read(path)?;
@@ -57,7 +49,7 @@ fn tear_last_event(path: &Path) -> Result<(u64, u64), Box<dyn Error>> {
 
 #[test]
 fn rotation_shutdown_crash_and_tear_on_one_server() -> TestResult {
-    if no_server() {
+    if common::no_server() {
         return Ok(());
     }
     let mut server = Server::start(ServerOptions::default())?;
@@ -150,7 +142,7 @@ fn wait_for_io_errno(pair: &Pair, errno: u32) -> Result<harness::ReplicaStatus, 
 
 #[test]
 fn relay_logs_and_the_1236_impossible_position_end_to_end() -> TestResult {
-    if no_server() {
+    if common::no_server() {
         return Ok(());
     }
     let mut pair = Pair::start_with(ReplicationMode::FilePosition)?;

@@ -2,22 +2,16 @@
 //! consistent with no committed row lost; and the same diagnosis against "a user's" servers,
 //! read-only until `execute` is asked for.
 
+mod common;
+
 use std::error::Error;
 
 use examples::drill::remote::{self, RemoteOptions};
 use examples::drill::workload::{Ledger, Rng};
 use examples::drill::{self, crash, DrillOptions};
-use examples::harness::{self, Pair, ReplicationMode};
+use examples::harness::{Pair, ReplicationMode};
 
 type TestResult = Result<(), Box<dyn Error>>;
-
-fn no_server() -> bool {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
-        return true;
-    }
-    false
-}
 
 /// `mysql-bin.000001` -> `mysql-bin.000002`.
 fn next_file(name: &str) -> String {
@@ -81,7 +75,7 @@ fn drill_with_seed(seed: u64, storage_loss: bool) -> TestResult {
 
 #[test]
 fn the_drill_ends_consistent_at_several_crash_points() -> TestResult {
-    if no_server() {
+    if common::no_server() {
         return Ok(());
     }
     for seed in [11, 29, 47] {
@@ -92,7 +86,7 @@ fn the_drill_ends_consistent_at_several_crash_points() -> TestResult {
 
 #[test]
 fn the_drill_with_only_the_binary_log_torn() -> TestResult {
-    if no_server() {
+    if common::no_server() {
         return Ok(());
     }
     drill_with_seed(5, false)
@@ -102,7 +96,7 @@ fn the_drill_with_only_the_binary_log_torn() -> TestResult {
 /// and changes nothing; `execute` repositions the replica and leaves it consistent.
 #[test]
 fn named_servers_are_read_only_until_execute() -> TestResult {
-    if no_server() {
+    if common::no_server() {
         return Ok(());
     }
     let mut pair = Pair::start_with(ReplicationMode::FilePosition)?;

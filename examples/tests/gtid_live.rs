@@ -29,8 +29,7 @@ fn run_binary(source: &str, target: &str) -> Result<(i32, String), Box<dyn Error
 
 #[test]
 fn a_write_on_one_node_only_is_reported_missing() -> TestResult {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
+    if common::no_server() {
         return Ok(());
     }
     let pair = Pair::start()?;

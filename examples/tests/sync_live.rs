@@ -19,7 +19,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use examples::harness::{self, Pair, Server};
+use examples::harness::{Pair, Server};
 use mysql::Conn;
 use sync_live::data::{columns_left_different, dump, dump_difference, DumpRow};
 use sync_live::seed::{key_lits, seed, SHAPES};
@@ -245,8 +245,7 @@ fn pt_table_sync_on_the_same_drift_leaves_rows_unrepaired() -> TestResult {
 
 #[test]
 fn safeguards_refuse_the_wrong_side_and_replica_writes() -> TestResult {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
+    if common::no_server() {
         return Ok(());
     }
     let pair = Pair::start()?;

@@ -24,11 +24,19 @@ where
     ))
 }
 
+/// True, the test recorded as skipped, when `mariadbd` is not installed: the test should return.
+pub fn no_server() -> bool {
+    if harness::mariadbd_path().is_err() {
+        examples::skip("mariadbd is not installed");
+        return true;
+    }
+    false
+}
+
 /// A standalone server (no binary log); `None`, the test recorded as skipped, when `mariadbd` is
 /// not installed.
 pub fn server() -> Result<Option<Server>, Box<dyn Error>> {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
+    if no_server() {
         return Ok(None);
     }
     Ok(Some(Server::start(ServerOptions {
@@ -40,8 +48,7 @@ pub fn server() -> Result<Option<Server>, Box<dyn Error>> {
 /// Two standalone servers (ids 1 and 2, no binary log), started side by side; `None`, the test
 /// recorded as skipped, when `mariadbd` is not installed.
 pub fn two_servers() -> Result<Option<(Server, Server)>, Box<dyn Error>> {
-    if harness::mariadbd_path().is_err() {
-        examples::skip("mariadbd is not installed");
+    if no_server() {
         return Ok(None);
     }
     let opts = |id| ServerOptions {
