@@ -211,3 +211,36 @@ pub(crate) fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_keeps_the_last_lines() {
+        assert_eq!(tail("a\nb\nc\n", 2), "b\nc");
+        assert_eq!(tail("a", 5), "a");
+        assert_eq!(tail("", 3), "");
+    }
+
+    #[test]
+    fn temp_dirs_are_fresh_and_recognisable() -> Result<(), HarnessError> {
+        let (a, b) = (make_tempdir()?, make_tempdir()?);
+        assert_ne!(a, b);
+        for dir in [&a, &b] {
+            let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let pid = format!("{TEMPDIR_PREFIX}{}-", std::process::id());
+            assert!(name.starts_with(&pid), "{name}");
+            assert!(dir.is_dir());
+            std::fs::remove_dir(dir).map_err(|e| HarnessError::io("removing", e))?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn ports_are_not_handed_out_twice() -> Result<(), HarnessError> {
+        let ports: HashSet<u16> = (0..20).map(|_| free_port()).collect::<Result<_, _>>()?;
+        assert_eq!(ports.len(), 20);
+        Ok(())
+    }
+}
