@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! table-checksum --source URL --target URL [--databases a,b | --tables db.t,...]
-//!                [--algorithm strong|pt] [--chunk-size N | --chunk-time SECONDS] [--json]
+//!                [--algorithm strong|fast|pt] [--chunk-size N | --chunk-time SECONDS] [--json]
 //!                [--engine server|client] [--checkpoint FILE] [--sleep SECONDS]
 //!                [--max-lag SECONDS] [--max-threads-running N] [--pause-file FILE]
 //!                [--rechecks N] [--recheck-wait SECONDS] [--index NAME]
@@ -31,7 +31,7 @@ use chunker::ChunkSize;
 use mysql::prelude::Queryable;
 
 const USAGE: &str = "usage: table-checksum --source URL --target URL \
-[--databases a,b | --tables db.t,...] [--algorithm strong|pt] \
+[--databases a,b | --tables db.t,...] [--algorithm strong|fast|pt] \
 [--chunk-size N | --chunk-time SECONDS] [--json] [--engine server|client] \
 [--checkpoint FILE] [--sleep SECONDS] [--max-lag SECONDS] [--max-threads-running N] \
 [--pause-file FILE] [--rechecks N] [--recheck-wait SECONDS] [--index NAME] \
