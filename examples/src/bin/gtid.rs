@@ -82,11 +82,19 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         }
         ("missing-writes", flags) => return missing_writes(flags, compact),
         ("help" | "--help" | "-h", _) => println!("{USAGE}"),
-        _ => {
+        ("normalize" | "count", _) => {
             return Err(Failure(format!(
-                "unknown command or wrong arguments\n{USAGE}"
+                "{cmd} takes one SET, got {}\n{USAGE}",
+                operands.len()
             )))
         }
+        ("union" | "intersect" | "subtract" | "subset", _) => {
+            return Err(Failure(format!(
+                "{cmd} takes two sets A B, got {}\n{USAGE}",
+                operands.len()
+            )))
+        }
+        _ => return Err(Failure(format!("unknown command {cmd:?}\n{USAGE}"))),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -106,14 +114,32 @@ fn set_arg(n: usize, arg: &str) -> Result<GtidSet, Failure> {
         .map_err(|e| Failure(format!("argument {n}: {e}{}", caret(&text, e.position()))))
 }
 
-/// For a one-line input of reasonable length, the input and a caret under the position.
+/// The input line holding the (character) position, with a caret under it; for input of
+/// several lines (`@@gtid_executed` puts one UUID per line) the line and column too.
 fn caret(text: &str, position: Option<usize>) -> String {
-    match position {
-        Some(p) if !text.contains('\n') && text.chars().count() <= 200 => {
-            format!("\n  {text}\n  {}^", " ".repeat(p))
+    let Some(p) = position else {
+        return String::new();
+    };
+    let mut start = 0; // characters before the current line
+    for (n, line) in text.split('\n').enumerate() {
+        let len = line.chars().count();
+        if p <= start + len {
+            let column = p - start;
+            let shown: String = line.chars().filter(|c| *c != '\r').collect();
+            if shown.chars().count() > 200 {
+                return format!(" (line {}, column {})", n + 1, column + 1);
+            }
+            let at = if text.contains('\n') {
+                format!("line {}, column {}:", n + 1, column + 1)
+            } else {
+                String::new()
+            };
+            return format!("\n  {at}\n  {shown}\n  {}^", " ".repeat(column))
+                .replace("\n  \n", "\n");
         }
-        _ => String::new(),
+        start += len + 1;
     }
+    String::new()
 }
 
 fn missing_writes(flags: &[&str], compact: bool) -> Result<ExitCode, Failure> {
@@ -137,15 +163,13 @@ fn missing_writes(flags: &[&str], compact: bool) -> Result<ExitCode, Failure> {
             "missing-writes needs --source and --target\n{USAGE}"
         )));
     };
-    let read = |url: &str| -> Result<gtid::dialect::Executed, Failure> {
-        // Messages name the server but never its password (the URL or the driver's error may
-        // carry it).
-        let fail = |e: &dyn std::fmt::Display| Failure(checksum::redact(&format!("{url}: {e}")));
-        let opts = mysql::Opts::from_url(url).map_err(|e| fail(&e))?;
-        let mut conn = mysql::Conn::new(opts).map_err(|e| fail(&e))?;
-        gtid::live::executed(&mut conn).map_err(|e| fail(&e))
+    let read = |url: &str, side: &str| -> Result<gtid::dialect::Executed, Failure> {
+        // Messages name the server but never its password.
+        let (mut conn, name) = examples::drill::connect::connect(url, side).map_err(Failure)?;
+        gtid::live::executed(&mut conn)
+            .map_err(|e| Failure(format!("{side} {name}: reading its GTIDs: {e}")))
     };
-    let (s, t) = (read(source)?, read(target)?);
+    let (s, t) = (read(source, "source")?, read(target, "target")?);
     let Some(findings) = Findings::new(&s, &t, &ignore) else {
         return Err(Failure(format!(
             "source is {} and target is {}: their GTIDs cannot be compared",
@@ -166,5 +190,20 @@ fn missing_writes(flags: &[&str], compact: bool) -> Result<ExitCode, Failure> {
     } else {
         println!("DO NOT REPLICATE: the target is missing writes the source has");
         Ok(ExitCode::from(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::caret;
+
+    #[test]
+    fn the_caret_points_at_the_character_on_its_line() {
+        assert_eq!(caret("ab,cd", Some(3)), "\n  ab,cd\n     ^");
+        assert_eq!(
+            caret("ab,\ncd,\nxy", Some(9)),
+            "\n  line 3, column 2:\n  xy\n   ^"
+        );
+        assert_eq!(caret("ab", None), "");
     }
 }

@@ -37,6 +37,27 @@ const USAGE: &str = "usage: table-checksum --source URL --target URL \
 [--pause-file FILE] [--rechecks N] [--recheck-wait SECONDS] [--index NAME] \
 [--replicate DB.TABLE (source = primary, target = its replica)]";
 
+/// The options that take a value (every option but `--json`).
+const VALUE_FLAGS: &[&str] = &[
+    "--source",
+    "--target",
+    "--databases",
+    "--tables",
+    "--algorithm",
+    "--engine",
+    "--chunk-size",
+    "--chunk-time",
+    "--checkpoint",
+    "--sleep",
+    "--max-lag",
+    "--max-threads-running",
+    "--pause-file",
+    "--rechecks",
+    "--recheck-wait",
+    "--index",
+    "--replicate",
+];
+
 #[derive(Debug, Default)]
 struct Args {
     source: String,
@@ -53,9 +74,8 @@ struct Args {
 fn seconds(flag: &str, v: &str) -> Result<Duration, String> {
     v.parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| format!("{flag}: {v:?} is not a number of seconds"))
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{flag}: {v:?} is not a number of seconds (0 or more)"))
 }
 
 fn number(flag: &str, v: &str) -> Result<u64, String> {
@@ -74,13 +94,22 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             a.json = true;
             continue;
         }
+        if !VALUE_FLAGS.contains(&flag.as_str()) {
+            return Err(format!("unknown option {flag:?}\n{USAGE}"));
+        }
         let v = it
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         match flag.as_str() {
             "--source" => a.source = v,
             "--target" => a.target = v,
-            "--databases" => a.databases = v.split(',').map(str::to_string).collect(),
+            "--databases" => {
+                a.databases = v
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
             "--tables" => {
                 for t in v.split(',') {
                     let (db, name) = t
@@ -91,7 +120,10 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--algorithm" => a.opts.algorithm = v.parse()?,
             "--engine" => a.opts.engine = v.parse()?,
-            "--chunk-size" => a.opts.chunk_size = ChunkSize::Rows(number(&flag, &v)?),
+            "--chunk-size" => match number(&flag, &v)? {
+                0 => return Err("--chunk-size: a chunk needs at least 1 row".to_string()),
+                n => a.opts.chunk_size = ChunkSize::Rows(n),
+            },
             "--chunk-time" => {
                 a.opts.chunk_size = ChunkSize::TargetTime {
                     target: seconds(&flag, &v)?,
@@ -129,20 +161,39 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
 }
 
 /// The base tables to compare, in name order.
-fn list_tables(conn: &mut mysql::Conn, args: &Args) -> Result<Vec<(String, String)>, mysql::Error> {
+fn list_tables(conn: &mut mysql::Conn, args: &Args) -> Result<Vec<(String, String)>, String> {
     if !args.tables.is_empty() {
         return Ok(args.tables.clone());
     }
-    let rows: Vec<(String, String)> = conn.query(
-        "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES \
+    let rows: Vec<(String, String)> = conn
+        .query(
+            "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES \
          WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN \
          ('mysql', 'information_schema', 'performance_schema', 'sys', 'percona') \
          ORDER BY TABLE_SCHEMA, TABLE_NAME",
-    )?;
-    Ok(rows
+        )
+        .map_err(|e| format!("listing the source's tables: {}", redact(&e.to_string())))?;
+    let tables: Vec<(String, String)> = rows
         .into_iter()
         .filter(|(db, _)| args.databases.is_empty() || args.databases.contains(db))
-        .collect())
+        .collect();
+    check_databases(&args.databases, &tables)?;
+    Ok(tables)
+}
+
+/// A database named in `--databases` that has no base table on the source is a typo (or the
+/// wrong server) until shown otherwise: comparing nothing must not read as "no difference".
+fn check_databases(databases: &[String], tables: &[(String, String)]) -> Result<(), String> {
+    match databases
+        .iter()
+        .find(|name| !tables.iter().any(|(db, _)| db == *name))
+    {
+        Some(name) => Err(format!(
+            "--databases: the source has no base table in a database named {name:?} \
+             (check the name with SHOW DATABASES)"
+        )),
+        None => Ok(()),
+    }
 }
 
 fn json_line(d: &ChunkDiff) -> serde_json::Value {
@@ -207,8 +258,13 @@ fn run(args: Args) -> Result<bool, String> {
     if let Some(results) = &args.replicate {
         return run_replicate(&args, results);
     }
-    let mut cmp = Comparer::connect(&args.source, &args.target).map_err(|e| fail(&e))?;
-    let tables = list_tables(cmp.walk_conn(), &args).map_err(|e| fail(&e))?;
+    let mut cmp = Comparer::from_conns(
+        connect(&args.source, "source")?,
+        connect(&args.source, "source")?,
+        connect(&args.target, "target")?,
+    )
+    .map_err(|e| fail(&e))?;
+    let tables = list_tables(cmp.walk_conn(), &args)?;
     let mut checkpoint = match &args.opts.checkpoint {
         Some(path) => Checkpoint::load(path)
             .map_err(|e| fail(&e))?
@@ -275,20 +331,24 @@ fn run(args: Args) -> Result<bool, String> {
     Ok(differing > 0)
 }
 
-fn connect(url: &str) -> Result<mysql::Conn, String> {
-    let opts = mysql::Opts::from_url(url).map_err(|e| redact(&format!("{url}: {e}")))?;
-    mysql::Conn::new(opts).map_err(|e| redact(&format!("{url}: {e}")))
+/// Connects to the server playing `side`; the message names it without its password and says
+/// what to check.
+fn connect(url: &str, side: &str) -> Result<mysql::Conn, String> {
+    examples::drill::connect::connect(url, side).map(|(conn, _)| conn)
 }
 
 /// Replicate mode: checksum on the primary into `results`, wait for the replica to have every
 /// chunk with the primary's values, read its differences.
 fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String> {
     let fail = |e: &dyn std::fmt::Display| redact(&e.to_string());
-    let (mut walk, mut primary) = (connect(&args.source)?, connect(&args.source)?);
-    let mut replica = connect(&args.target)?;
+    let (mut walk, mut primary) = (
+        connect(&args.source, "source")?,
+        connect(&args.source, "source")?,
+    );
+    let mut replica = connect(&args.target, "target")?;
     let dialect = prepare_session(&mut primary, "primary").map_err(|e| fail(&e))?;
     let replica_dialect = prepare_session(&mut replica, "replica").map_err(|e| fail(&e))?;
-    let tables = list_tables(&mut walk, args).map_err(|e| fail(&e))?;
+    let tables = list_tables(&mut walk, args)?;
     let opts = ReplicateOptions {
         algorithm: args.opts.algorithm,
         chunk_size: args.opts.chunk_size,

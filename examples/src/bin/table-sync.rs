@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use mysql::prelude::Queryable;
-use mysql::{Conn, Opts};
+use mysql::Conn;
 use sync_plan::live::{self, DrillOptions};
 use sync_plan::{check_direction, plan_table, Direction, Plan, PlanOptions, Style};
 
@@ -47,7 +47,8 @@ struct Args {
     drill: DrillOptions,
 }
 
-fn parse_args() -> Result<Args, String> {
+/// The command line; `None` for `--help`.
+fn parse_args() -> Result<Option<Args>, String> {
     let mut a = Args {
         batch: sync_plan::DEFAULT_BATCH,
         ..Args::default()
@@ -76,12 +77,12 @@ fn parse_args() -> Result<Args, String> {
             "--batch" => {
                 a.batch = value("--batch")?
                     .parse()
-                    .map_err(|e| format!("--batch: {e}"))?
+                    .map_err(|_| "--batch wants a number of statements".to_string())?
             }
             "--chunk-rows" => {
                 a.drill.chunk_rows = value("--chunk-rows")?
                     .parse()
-                    .map_err(|e| format!("--chunk-rows: {e}"))?
+                    .map_err(|_| "--chunk-rows wants a number of rows".to_string())?
             }
             "--fast-checksum" => a.drill.hash = live::RangeHash::Fast,
             "--print" => a.print = true,
@@ -90,43 +91,26 @@ fn parse_args() -> Result<Args, String> {
             "--sync-to-master" => a.sync_to_master = true,
             "--allow-replica-write" => a.allow_replica_write = true,
             "--replace" => a.replace = true,
-            "-h" | "--help" => return Err(USAGE.to_string()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
         }
     }
-    if a.source.is_empty() || a.target.is_empty() || a.print == a.execute {
-        return Err(USAGE.to_string());
+    if a.source.is_empty() || a.target.is_empty() {
+        return Err(format!("--source and --target are required\n{USAGE}"));
     }
-    Ok(a)
+    if a.print == a.execute {
+        return Err(format!(
+            "give --print (show the repair, change nothing) or --execute (apply it on the \
+             target), not {}\n{USAGE}",
+            if a.print { "both" } else { "neither" }
+        ));
+    }
+    Ok(Some(a))
 }
 
-/// `h=host,P=port,u=user`: a side's label without its password.
-fn label(opts: &Opts) -> String {
-    format!(
-        "h={},P={},u={}",
-        opts.get_ip_or_hostname(),
-        opts.get_tcp_port(),
-        opts.get_user().unwrap_or("")
-    )
-}
-
+/// Connects to the server playing `side`; the label and messages never hold its password.
 fn connect(url: &str, side: &str) -> Result<(Conn, String), String> {
-    // The URL is never echoed: it may hold a password.
-    let opts =
-        Opts::from_url(url).map_err(|e| format!("{side} URL: {}", redact(&e.to_string(), url)))?;
-    let name = label(&opts);
-    let conn = Conn::new(opts).map_err(|e| format!("connecting to {side} {name}: {e}"))?;
-    Ok((conn, name))
-}
-
-fn redact(message: &str, url: &str) -> String {
-    match Opts::from_url(url)
-        .ok()
-        .and_then(|o| o.get_pass().map(str::to_string))
-    {
-        Some(p) if !p.is_empty() => message.replace(&p, "***"),
-        _ => message.to_string(),
-    }
+    examples::drill::connect::connect(url, side)
 }
 
 fn list_tables(conn: &mut Conn, args: &Args) -> Result<Vec<(String, String)>, String> {
@@ -141,10 +125,23 @@ fn list_tables(conn: &mut Conn, args: &Args) -> Result<Vec<(String, String)>, St
              ORDER BY TABLE_SCHEMA, TABLE_NAME",
         )
         .map_err(|e| format!("listing tables on the source: {e}"))?;
-    Ok(rows
+    let tables: Vec<(String, String)> = rows
         .into_iter()
         .filter(|(db, _)| args.databases.is_empty() || args.databases.contains(db))
-        .collect())
+        .collect();
+    // A database named in --databases without a base table is a typo (or the wrong server)
+    // until shown otherwise: repairing nothing must not read as "in sync".
+    if let Some(name) = args
+        .databases
+        .iter()
+        .find(|name| !tables.iter().any(|(db, _)| db == *name))
+    {
+        return Err(format!(
+            "--databases: the source has no base table in a database named {name:?} \
+             (check the name with SHOW DATABASES)"
+        ));
+    }
+    Ok(tables)
 }
 
 /// Builds the plan for every table; returns the tables' differences (for the re-check after a
@@ -280,9 +277,13 @@ fn run(args: &Args) -> Result<bool, String> {
 
 fn main() -> ExitCode {
     let args = match parse_args() {
-        Ok(a) => a,
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("table-sync: {e}");
             return ExitCode::from(2);
         }
     };
@@ -290,10 +291,9 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!(
-                "table-sync: error: {}",
-                redact(&redact(&e, &args.source), &args.target)
-            );
+            // The messages name servers by user@host:port; URLs the server or driver echo
+            // lose their passwords here.
+            eprintln!("table-sync: error: {}", checksum::redact(&e));
             ExitCode::from(2)
         }
     }

@@ -22,6 +22,7 @@
 //! drill passes only when, at the end, both servers hold every such row with its last
 //! acknowledged version, and the chunk checksums and the full table contents agree.
 
+pub mod connect;
 pub mod crash;
 pub mod gtids;
 pub mod position;

@@ -3,7 +3,7 @@
 //! replica, and the result verified twice (checksums again, and full table contents).
 
 use mysql::prelude::Queryable;
-use mysql::{Conn, Opts};
+use mysql::Conn;
 use serde::Serialize;
 use sync_plan::live::{self, DrillOptions};
 use sync_plan::{plan_table, Difference, Direction, Plan, PlanOptions, Style};
@@ -52,8 +52,11 @@ pub fn checksum_tables(
     replica_url: &str,
     tables: &[(String, String)],
 ) -> Result<Vec<TableChecksum>, DrillError> {
+    let (walk, _) = connect(primary_url, "primary")?;
+    let (source, _) = connect(primary_url, "primary")?;
+    let (target, _) = connect(replica_url, "replica")?;
     let mut cmp =
-        checksum::live::Comparer::connect(primary_url, replica_url).map_err(checksum_err)?;
+        checksum::live::Comparer::from_conns(walk, source, target).map_err(checksum_err)?;
     // No lag limit: the replica may be stopped (that is what the drill is about), and a
     // limit would wait for it forever. The load limit stays.
     let opts = checksum::live::CompareOptions {
@@ -82,21 +85,7 @@ pub fn checksum_tables(
 
 /// Connects to `url` and returns the connection with a label that carries no password.
 pub fn connect(url: &str, side: &str) -> Result<(Conn, String), DrillError> {
-    let opts = Opts::from_url(url).map_err(|e| {
-        DrillError::step(
-            "connecting",
-            format!("{side} URL: {}", checksum::redact(&e.to_string())),
-        )
-    })?;
-    let label = format!(
-        "h={},P={},u={}",
-        opts.get_ip_or_hostname(),
-        opts.get_tcp_port(),
-        opts.get_user().unwrap_or("")
-    );
-    let conn = Conn::new(opts)
-        .map_err(|e| DrillError::step("connecting", format!("{side} {label}: {e}")))?;
-    Ok((conn, label))
+    super::connect::connect(url, side).map_err(|e| DrillError::step("connecting", e))
 }
 
 fn show(v: &chunker::Value) -> String {
