@@ -120,7 +120,9 @@ impl SetDiagnosis {
             check.restart = Some((file.to_owned(), 4));
             return Ok(check);
         }
-        match boundary(&entry.path, position)? {
+        let found = boundary(&entry.path, position)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", entry.path.display())))?;
+        match found {
             Ok(()) => {
                 check.verdict = Verdict::Valid;
                 // At the end of a rotated file the replica continues in the next one.

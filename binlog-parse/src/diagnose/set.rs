@@ -194,7 +194,8 @@ impl LogSet {
             files.push(FileEntry {
                 name: file_name(path),
                 path: path.clone(),
-                diagnosis: diagnose_path(path)?,
+                diagnosis: diagnose_path(path)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
             });
         }
         let chain = chain_findings(&files);

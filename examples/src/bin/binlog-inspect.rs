@@ -35,7 +35,8 @@ struct Args {
     paths: Vec<PathBuf>,
 }
 
-fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
+/// The command line; `None` for `--help`.
+fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut args = Args::default();
     while let Some(arg) = raw.next() {
         match arg.as_str() {
@@ -46,7 +47,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
                 let value = raw.next().ok_or("--replica-position needs FILE:POS")?;
                 args.replica = Some(parse_position(&value)?);
             }
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Ok(None),
             s if s.starts_with("--replica-position=") => {
                 args.replica = Some(parse_position(&s["--replica-position=".len()..])?);
             }
@@ -60,33 +61,82 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     if args.paths.is_empty() && !args.demo {
         return Err("no FILE given".into());
     }
-    Ok(args)
+    Ok(Some(args))
 }
 
 fn parse_position(value: &str) -> Result<(String, u64), String> {
     let (file, pos) = value
         .rsplit_once(':')
         .ok_or_else(|| format!("replica position {value:?} is not FILE:POS"))?;
-    let pos = pos
-        .parse()
-        .map_err(|_| format!("replica position {pos:?} is not a number"))?;
+    let pos = pos.parse().map_err(|_| {
+        format!("replica position {value:?}: {pos:?} is not a byte offset (Read_Master_Log_Pos)")
+    })?;
     if file.is_empty() {
         return Err(format!("replica position {value:?} has no file name"));
     }
     Ok((file.to_owned(), pos))
 }
 
+/// An I/O error in words: lowercase, without the `(os error N)` suffix.
+fn io_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Refuses, before reading, what cannot be a binary log: a missing path, a device or FIFO
+/// (which could be read forever), and a directory where a file is expected.
+fn check_paths(paths: &[PathBuf], diagnose: bool) -> Result<(), String> {
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| {
+            format!(
+                "{}: {}; give a binary log file{}",
+                path.display(),
+                io_text(&e),
+                if diagnose {
+                    ", a .index file or a directory"
+                } else {
+                    ""
+                }
+            )
+        })?;
+        if meta.is_dir() && !diagnose {
+            return Err(format!(
+                "{} is a directory; give its binary log files, or use --diagnose DIR to check them all",
+                path.display()
+            ));
+        }
+        if !meta.is_dir() && !meta.is_file() {
+            return Err(format!(
+                "{} is not a regular file (a device, FIFO or socket); give a binary log file",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
-        Ok(args) => args,
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
-            if !message.is_empty() {
-                eprintln!("binlog-inspect: {message}");
-            }
+            eprintln!("binlog-inspect: {message}");
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
+    if let Err(message) = check_paths(&args.paths, args.diagnose) {
+        eprintln!("binlog-inspect: {message}");
+        return ExitCode::from(2);
+    }
     let result = if args.demo {
         demo::run()
     } else if args.diagnose {
@@ -109,7 +159,7 @@ mod tests {
     use super::*;
 
     fn parse(s: &[&str]) -> Result<Args, String> {
-        parse_args(s.iter().map(|s| s.to_string()))
+        parse_args(s.iter().map(|s| s.to_string())).map(|a| a.expect("not --help"))
     }
 
     #[test]
@@ -127,6 +177,9 @@ mod tests {
         assert!(parse(&[]).is_err());
         assert!(parse(&["--replica-position", "a:4", "x"]).is_err());
         assert!(parse(&["--bogus", "x"]).is_err());
+        assert!(parse_args(["--help".to_string()].into_iter())
+            .expect("ok")
+            .is_none());
         let ok = parse(&[
             "--diagnose",
             "--json",

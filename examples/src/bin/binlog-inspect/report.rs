@@ -67,6 +67,11 @@ pub fn describe_status(d: &FileDiagnosis) -> Vec<String> {
             d.valid_end,
             if d.in_use { " (in-use flag still set)" } else { "" }
         )),
+        FileStatus::Torn if d.size < 4 => lines.push(format!(
+            "too short to be a binary log: {} bytes, not even the 4-byte magic (an empty or \
+             truncated file; a server writes the magic and a format description event first)",
+            d.size
+        )),
         FileStatus::Torn => lines.push(format!(
             "torn: the last complete event ends at {}; {} bytes after it are a partial event{}",
             d.valid_end,
@@ -129,7 +134,16 @@ pub fn describe_status(d: &FileDiagnosis) -> Vec<String> {
 
 fn load(paths: &[PathBuf]) -> Result<LogSet, String> {
     if let [one] = paths {
-        return LogSet::open(one).map_err(|e| format!("{}: {e}", one.display()));
+        let set = LogSet::open(one).map_err(|e| format!("{}: {e}", one.display()))?;
+        if set.files.is_empty() {
+            return Err(format!(
+                "{}: no binary logs here (looked for one .index file, or files named like \
+                 mysql-bin.000001 that start with the binary log magic); give the server's \
+                 log_bin directory or the files themselves",
+                one.display()
+            ));
+        }
+        return Ok(set);
     }
     let mut files = Vec::new();
     for p in paths {
@@ -192,12 +206,19 @@ pub fn check_text(c: &ReplicaCheck) -> Vec<String> {
             ));
             lines.push("the replica may hold (and may have applied) those transactions: compare the data (table-checksum) before trusting it".into());
         }
+        Verdict::NotEventBoundary if c.position < 4 => lines.push(
+            "before the first event (a binary log's events start at 4, after the magic): not a \
+             position the primary ever reported"
+                .into(),
+        ),
         Verdict::NotEventBoundary => {
             lines.push("inside an event: not a position the primary ever reported".into())
         }
-        Verdict::UnknownFile => {
-            lines.push("no such file in the set (purged, or another server's log)".into())
-        }
+        Verdict::UnknownFile => lines.push(
+            "no such file in the set (purged, or another server's log): check the name against \
+             SHOW BINARY LOGS on the primary and give the directory that holds it"
+                .into(),
+        ),
         _ => {}
     }
     match (&c.restart, c.verdict) {
