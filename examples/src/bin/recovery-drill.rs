@@ -68,7 +68,7 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--binlog-dir" => a.remote.binlog_dir = Some(PathBuf::from(value("--binlog-dir")?)),
             "--execute" => a.remote.execute = true,
             "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other:?}")),
+            other => return Err(format!("unknown option {other:?}")),
         }
     }
     let remote = !a.remote.primary.is_empty() || !a.remote.replica.is_empty();
@@ -143,10 +143,13 @@ fn run(args: &Args) -> Result<bool, String> {
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
+        Err(message) if message.is_empty() => {
+            // --help
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
-            if !message.is_empty() {
-                eprintln!("recovery-drill: {message}");
-            }
+            eprintln!("recovery-drill: {message}");
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }

@@ -92,7 +92,10 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
         .ok_or_else(|| {
             DrillError::step(
                 "reading SHOW SLAVE STATUS",
-                format!("{rlabel} is not a replica"),
+                format!(
+                    "{rlabel} is not a replica (SHOW SLAVE STATUS is empty): give the replica's \
+                     URL as --replica and its primary's as --primary"
+                ),
             )
         })?;
     let sql = "SHOW BINARY LOGS";
