@@ -10,7 +10,10 @@ use std::fmt;
 #[non_exhaustive]
 pub enum Error {
     /// The table has no column definitions (it does not exist, or the model is empty).
-    #[error("table {table}: no such table, or it has no columns")]
+    #[error(
+        "table {table}: no such table, or it has no columns (check the name as SHOW TABLES \
+         gives it, and that the user may read it)"
+    )]
     NoSuchTable {
         /// The table, `schema.name`.
         table: String,

@@ -481,9 +481,10 @@ fn load_table_reads_every_column_type_and_index() -> TestResult {
     assert_eq!(choice.key().map(|k| k.index.as_str()), Some("PRIMARY"));
     assert!(choose_key(&t, Some("k_prefix")).is_err());
     let e = load_table(&mut conn, "test", "nope").expect_err("missing table");
-    assert_eq!(
-        e.to_string(),
-        "table test.nope: no such table, or it has no columns"
+    assert!(
+        e.to_string()
+            .starts_with("table test.nope: no such table, or it has no columns"),
+        "{e}"
     );
     Ok(())
 }

@@ -77,7 +77,7 @@ pub enum Error {
         reason: String,
     },
     /// A server query failed (`mysql` feature).
-    #[error("table {table}: server error on {side}: {message}")]
+    #[error("table {table} on the {side}: {message}")]
     Server {
         /// `schema.name`, or empty for server-wide queries.
         table: String,

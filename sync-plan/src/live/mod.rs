@@ -52,10 +52,19 @@ pub fn load_table(
     name: &str,
     side: &'static str,
 ) -> Result<Table, Error> {
-    chunker::live::load_table(conn, schema, name).map_err(|e| Error::Server {
-        table: format!("{schema}.{name}"),
-        side,
-        message: e.to_string(),
+    chunker::live::load_table(conn, schema, name).map_err(|e| {
+        let table = format!("{schema}.{name}");
+        // chunker's messages name the table already.
+        let text = e.to_string();
+        let message = text
+            .strip_prefix(&format!("table {table}: "))
+            .unwrap_or(&text)
+            .to_string();
+        Error::Server {
+            table,
+            side,
+            message,
+        }
     })
 }
 
