@@ -150,11 +150,12 @@ pub fn parse(url: &str, side: &str) -> Result<Opts, String> {
 }
 
 /// Connects to the server playing `side`; the connection and its [`label`]. The error names
-/// the side and the server and says what to check.
+/// the side and the URL (by [`safe_url`]) and says what to check.
 pub fn connect(url: &str, side: &str) -> Result<(Conn, String), String> {
     let opts = parse(url, side)?;
     let name = label(&opts);
-    let conn = Conn::new(opts).map_err(|e| format!("{side} {name}: {}", describe(&e)))?;
+    let conn =
+        Conn::new(opts).map_err(|e| format!("{side} {}: {}", safe_url(url), describe(&e)))?;
     Ok((conn, name))
 }
 
@@ -194,7 +195,7 @@ mod tests {
     fn a_closed_port_is_explained() {
         let e = connect("mysql://root:pw@127.0.0.1:1", "target").expect_err("refused");
         assert!(
-            e.starts_with("target root@127.0.0.1:1: cannot connect"),
+            e.starts_with("target mysql://root:***@127.0.0.1:1: cannot connect"),
             "{e}"
         );
         assert!(e.contains("is the server running"), "{e}");
