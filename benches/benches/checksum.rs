@@ -150,7 +150,7 @@ fn bench(c: &mut Criterion) {
     ] {
         let mut g = c.benchmark_group(format!("checksum_client/{name}"));
         g.throughput(Throughput::Bytes(bytes));
-        for algorithm in [Algorithm::Strong, Algorithm::Pt] {
+        for algorithm in [Algorithm::Strong, Algorithm::Fast, Algorithm::Pt] {
             let plan = RowPlan::new(&table, algorithm, Dialect::MariaDb);
             g.bench_function(algorithm.name(), |b| {
                 b.iter(|| black_box(hash_all(&plan, &rows)))

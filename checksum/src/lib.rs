@@ -164,6 +164,8 @@ mod engine;
 mod error;
 mod number;
 mod plan;
+#[cfg(test)]
+mod props;
 mod report;
 mod sql;
 mod text;

@@ -20,16 +20,88 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
         out.push(b'0');
         return;
     }
-    scratch.clear();
-    // `{:e}` is the shortest round-trip representation: "1.2345e-7", "5e-324".
-    let _ = write!(scratch, "{:e}", x.abs());
-    let (mut digits, mut exponent) = split_sci(scratch);
+    // zmij prints the shortest round-trip digits, the same ones as Rust's `{:e}` (closest to
+    // the value among the shortest), in fixed or `e` notation: only the digits and the
+    // exponent are kept.
+    let mut buf = zmij::Buffer::new();
+    let (digits, exponent) = split_shortest(buf.format_finite(x.abs()).as_bytes());
+    finish_double(out, x, digits, exponent, scratch);
+}
+
+/// Ties to even, then the server's layout, for the shortest `digits` and `exponent` of `x`.
+fn finish_double(out: &mut Vec<u8>, x: f64, digits: Digits, exponent: i32, scratch: &mut String) {
+    let (mut digits, mut exponent) = (digits, exponent);
     if may_tie(x, digits.len()) {
         if let Some((even, exp)) = even_tie(x.abs(), digits.len(), scratch) {
             (digits, exponent) = (Digits::from_slice(&even), exp);
         }
     }
     lay_out(out, x < 0.0, digits.as_slice(), exponent);
+}
+
+/// The first version of [`push_double`], on Rust's `{:e}`: the oracle its property test
+/// compares against.
+#[cfg(test)]
+pub(crate) fn push_double_fmt(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
+    if x == 0.0 || !x.is_finite() {
+        out.push(b'0');
+        return;
+    }
+    scratch.clear();
+    let _ = write!(scratch, "{:e}", x.abs());
+    let (digits, exponent) = split_sci(scratch);
+    finish_double(out, x, digits, exponent, scratch);
+}
+
+/// Significant digits (leading and trailing zeros dropped) and the exponent `e` of `d1.d2...
+/// * 10^e` of a positive decimal number written in fixed (`0.00123`, `1234.5`, `100.0`) or
+/// `e` notation (`1.5e-16`, `1e+20`).
+fn split_shortest(text: &[u8]) -> (Digits, i32) {
+    let (mantissa, mut exponent) = match text.iter().position(|&b| b == b'e' || b == b'E') {
+        Some(e) => (&text[..e], parse_exponent(&text[e + 1..])),
+        None => (text, 0),
+    };
+    let mut digits = Digits {
+        d: [b'0'; 24],
+        n: 0,
+    };
+    let (mut before_point, mut point, mut leading_zeros) = (0i32, false, 0i32);
+    for &b in mantissa {
+        if b == b'.' {
+            point = true;
+        } else if b.is_ascii_digit() {
+            before_point += i32::from(!point);
+            if digits.n == 0 && b == b'0' {
+                leading_zeros += 1;
+            } else if digits.n < digits.d.len() {
+                digits.d[digits.n] = b;
+                digits.n += 1;
+            }
+        }
+    }
+    while digits.n > 1 && digits.d[digits.n - 1] == b'0' {
+        digits.n -= 1;
+    }
+    exponent = exponent.saturating_add(before_point - 1 - leading_zeros);
+    (digits, exponent)
+}
+
+/// `-16`, `+20`, `308` as a number (0 when malformed).
+fn parse_exponent(text: &[u8]) -> i32 {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, text),
+    };
+    let mut v = 0i32;
+    for &b in digits.iter().filter(|b| b.is_ascii_digit()) {
+        v = v.saturating_mul(10).saturating_add(i32::from(b - b'0'));
+    }
+    if negative {
+        -v
+    } else {
+        v
+    }
 }
 
 /// Up to 24 significant digits on the stack (shortest doubles need 17).

@@ -10,25 +10,55 @@ pub(crate) fn push_int(out: &mut Vec<u8>, v: i64) {
     push_uint(out, v.unsigned_abs());
 }
 
+/// `"00"`, `"01"`, ... `"99"`: two digits per division.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The two ASCII digits of `v % 100`.
+fn pair(v: u64) -> [u8; 2] {
+    let i = (v % 100) as usize * 2;
+    [PAIRS[i], PAIRS[i + 1]]
+}
+
 /// Appends an unsigned integer in decimal.
 pub(crate) fn push_uint(out: &mut Vec<u8>, v: u64) {
     push_padded(out, v, 1);
 }
 
-/// Appends `v` in decimal, zero-padded to at least `width` digits.
+/// Appends `v` in decimal, zero-padded to at least `width` digits (at most 20).
+///
+/// The digits are written right-aligned into a 20-byte buffer two at a time; the buffer is
+/// appended whole (a fixed-size copy the compiler inlines) and its leading part cut off by
+/// moving the digits down, which avoids a variable-length `memcpy` call per number.
 fn push_padded(out: &mut Vec<u8>, mut v: u64, width: usize) {
     let mut buf = [b'0'; 20];
     let mut at = buf.len();
-    loop {
+    while v >= 100 {
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&pair(v));
+        v /= 100;
+    }
+    if v >= 10 {
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&pair(v));
+    } else {
         at -= 1;
-        buf[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[at] = b'0' + v as u8;
     }
     let start = at.min(buf.len().saturating_sub(width));
     out.extend_from_slice(&buf[start..]);
+}
+
+/// Appends `v` (below 100) as exactly two digits; larger values as [`push_padded`] would.
+fn push2(out: &mut Vec<u8>, v: u64) {
+    if v < 100 {
+        out.extend_from_slice(&pair(v));
+    } else {
+        push_padded(out, v, 2);
+    }
 }
 
 /// Appends `.ffffff` cut to `fsp` digits (nothing when `fsp` is 0).
@@ -36,32 +66,46 @@ pub(crate) fn push_fraction(out: &mut Vec<u8>, micros: u32, fsp: u8) {
     if fsp == 0 {
         return;
     }
-    let mut six = [b'0'; 6];
-    let mut v = micros % 1_000_000;
-    for d in six.iter_mut().rev() {
-        *d = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    out.push(b'.');
-    out.extend_from_slice(&six[..usize::from(fsp.min(6))]);
+    let v = u64::from(micros % 1_000_000);
+    let [a, b] = pair(v / 10_000);
+    let [c, d] = pair(v / 100);
+    let [e, f] = pair(v);
+    let seven = [b'.', a, b, c, d, e, f];
+    out.extend_from_slice(&seven[..1 + usize::from(fsp.min(6))]);
 }
 
 /// Appends `YYYY-MM-DD`.
 pub(crate) fn push_date(out: &mut Vec<u8>, year: u16, month: u8, day: u8) {
-    push_padded(out, u64::from(year), 4);
-    out.push(b'-');
-    push_padded(out, u64::from(month), 2);
-    out.push(b'-');
-    push_padded(out, u64::from(day), 2);
+    if year > 9999 || month > 99 || day > 99 {
+        push_padded(out, u64::from(year), 4);
+        out.push(b'-');
+        push2(out, u64::from(month));
+        out.push(b'-');
+        push2(out, u64::from(day));
+        return;
+    }
+    let y = u64::from(year);
+    let [y1, y2] = pair(y / 100);
+    let [y3, y4] = pair(y);
+    let [m1, m2] = pair(u64::from(month));
+    let [d1, d2] = pair(u64::from(day));
+    out.extend_from_slice(&[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2]);
 }
 
 /// Appends `HH:MM:SS` (hours at least two digits, as `TIME` shows them).
 pub(crate) fn push_clock(out: &mut Vec<u8>, hours: u32, minutes: u8, seconds: u8) {
-    push_padded(out, u64::from(hours), 2);
-    out.push(b':');
-    push_padded(out, u64::from(minutes), 2);
-    out.push(b':');
-    push_padded(out, u64::from(seconds), 2);
+    if hours > 99 || minutes > 99 || seconds > 99 {
+        push_padded(out, u64::from(hours), 2);
+        out.push(b':');
+        push2(out, u64::from(minutes));
+        out.push(b':');
+        push2(out, u64::from(seconds));
+        return;
+    }
+    let [h1, h2] = pair(u64::from(hours));
+    let [m1, m2] = pair(u64::from(minutes));
+    let [s1, s2] = pair(u64::from(seconds));
+    out.extend_from_slice(&[h1, h2, b':', m1, m2, b':', s1, s2]);
 }
 
 /// Appends a `YEAR` value: four digits.
