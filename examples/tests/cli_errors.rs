@@ -371,3 +371,26 @@ fn wrong_passwords_missing_names_and_a_non_replica_against_a_live_server() -> Te
     );
     Ok(())
 }
+
+#[test]
+fn a_port_that_accepts_and_stays_silent_does_not_hang() -> TestResult {
+    // The kernel completes the TCP handshake for a listener that never accepts: the driver
+    // then waited forever for the server's greeting.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("mysql://root:{SECRET}@{}", listener.local_addr()?);
+    // Side by side: each waits out the greeting timeout.
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = server_commands(&url)
+            .into_iter()
+            .map(|(bin, args)| {
+                scope.spawn(move || (bin, fails_owned(bin, &args).map_err(|e| e.to_string())))
+            })
+            .collect();
+        for run in runs {
+            let (bin, err) = run.join().map_err(|_| "a run panicked")?;
+            let err = err?;
+            assert!(err.contains("no MySQL login within"), "{bin}:\n{err}");
+        }
+        Ok(())
+    })
+}

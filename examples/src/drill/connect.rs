@@ -10,6 +10,9 @@ use mysql::{Conn, Opts, OptsBuilder};
 /// `tcp_connect_timeout_ms`): a host that drops packets must not hang the tool.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long the server's greeting and the login may take once TCP is connected.
+pub const GREETING_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// `url` as it may be printed: the password (anything after the user name, up to the last `@`)
 /// replaced by `***`, whether or not the URL parses.
 ///
@@ -154,9 +157,26 @@ pub fn parse(url: &str, side: &str) -> Result<Opts, String> {
 pub fn connect(url: &str, side: &str) -> Result<(Conn, String), String> {
     let opts = parse(url, side)?;
     let name = label(&opts);
-    let conn =
-        Conn::new(opts).map_err(|e| format!("{side} {}: {}", safe_url(url), describe(&e)))?;
-    Ok((conn, name))
+    // The driver has no timeout for the greeting and login once TCP is up, and a read
+    // timeout in the options would stay on every later (possibly long) query. So the login
+    // runs on a thread of its own and is given up after GREETING_TIMEOUT: a port where
+    // something accepts and then says nothing (a web server, a stuck proxy) must not hang
+    // the tool. The abandoned thread ends with the process.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone only after a timeout, already reported.
+        let _ = tx.send(Conn::new(opts));
+    });
+    match rx.recv_timeout(GREETING_TIMEOUT) {
+        Ok(Ok(conn)) => Ok((conn, name)),
+        Ok(Err(e)) => Err(format!("{side} {}: {}", safe_url(url), describe(&e))),
+        Err(_) => Err(format!(
+            "{side} {}: connected, but no MySQL login within {} s: is a MySQL or MariaDB \
+             server listening on that port (and not, say, a web server or a stuck proxy)?",
+            safe_url(url),
+            GREETING_TIMEOUT.as_secs()
+        )),
+    }
 }
 
 #[cfg(test)]
