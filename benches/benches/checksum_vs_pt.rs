@@ -7,24 +7,26 @@
 //! process, on the full table and on a 100,000-row slice of it.
 //!
 //! Not part of the test suite: `cargo bench --no-run` only builds it. Set `CK_ROWS` to change
-//! the table size.
+//! the table size. `--algorithm strong,fast` (or repeated `--algorithm`) picks the algorithms
+//! our compare runs with (default `strong`), each with both engines, with a ratio to pt each.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use checksum::live::{CompareOptions, Comparer, Engine};
-use checksum::Checkpoint;
+use checksum::{Algorithm, Checkpoint};
 use examples::harness::Pair;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Child mode: compare one table and print `seconds differing_chunks peak_rss_kib`.
-fn child(source: &str, target: &str, table: &str, engine: Engine) -> Res<()> {
+fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Algorithm) -> Res<()> {
     let started = Instant::now();
     let mut cmp = Comparer::connect(source, target)?;
     let t = chunker::live::load_table(cmp.walk_conn(), "bench", table)?;
     let opts = CompareOptions {
         engine,
+        algorithm,
         ..CompareOptions::default()
     };
     let mut cp = Checkpoint::new(opts.algorithm);
@@ -41,9 +43,18 @@ fn child(source: &str, target: &str, table: &str, engine: Engine) -> Res<()> {
 }
 
 /// Runs our compare in a child process; returns (seconds, differing chunks, peak KiB, chunks).
-fn ours(source: &str, target: &str, table: &str, engine: &str) -> Res<(f64, u64, u64, u64)> {
+fn ours(
+    source: &str,
+    target: &str,
+    table: &str,
+    engine: &str,
+    algorithm: Algorithm,
+) -> Res<(f64, u64, u64, u64)> {
     let out = Command::new(std::env::current_exe()?)
-        .env("CK_CHILD", format!("{source} {target} {table} {engine}"))
+        .env(
+            "CK_CHILD",
+            format!("{source} {target} {table} {engine} {algorithm}"),
+        )
         .output()?;
     let text = String::from_utf8(out.stdout)?;
     let f: Vec<&str> = text.split_whitespace().collect();
@@ -65,11 +76,13 @@ fn main() -> Res<()> {
         } else {
             Engine::Server
         };
-        return child(p[0], p[1], p[2], engine);
+        let algorithm = p.get(4).unwrap_or(&"strong").parse()?;
+        return child(p[0], p[1], p[2], engine, algorithm);
     }
     if std::env::args().any(|a| a == "--list" || a == "--test") {
         return Ok(()); // `cargo bench --no-run`/`cargo test --benches`: nothing to list or run.
     }
+    let algorithms = algorithms()?;
     let rows: u64 = std::env::var("CK_ROWS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -110,19 +123,24 @@ fn main() -> Res<()> {
     );
 
     let (p, r) = (pair.primary.url(), pair.replica.url());
-    let server1 = ours(&p, &r, "t", "server")?;
+    let mut first = Vec::new();
+    for &a in &algorithms {
+        let server = ours(&p, &r, "t", "server", a)?;
+        println!(
+            "ours {a}/server: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
+            server.0, server.1, server.3, server.2
+        );
+        let client = ours(&p, &r, "t", "client", a)?;
+        println!(
+            "ours {a}/client: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
+            client.0, client.1, client.3, client.2
+        );
+        first.push((a, server.0, client.0));
+    }
+    let small = ours(&p, &r, "small", "client", algorithms[0])?;
     println!(
-        "ours strong/server: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
-        server1.0, server1.1, server1.3, server1.2
-    );
-    let client = ours(&p, &r, "t", "client")?;
-    println!(
-        "ours strong/client: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
-        client.0, client.1, client.3, client.2
-    );
-    let small = ours(&p, &r, "small", "client")?;
-    println!(
-        "ours strong/client on {} rows: {:.2} s, peak RSS {} KiB",
+        "ours {}/client on {} rows: {:.2} s, peak RSS {} KiB",
+        algorithms[0],
         rows / 10,
         small.0,
         small.2
@@ -159,14 +177,34 @@ fn main() -> Res<()> {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let server2 = ours(&p, &r, "t", "server")?;
-    println!("ours strong/server again: {:.2} s", server2.0);
-    let best = server1.0.min(server2.0).min(client.0);
-    println!(
-        "ratio ours/pt: server engine {:.2}, client engine {:.2}, best {:.2} (target <= 0.33)",
-        server1.0.min(server2.0) / pt_secs,
-        client.0 / pt_secs,
-        best / pt_secs
-    );
+    for (a, server1, client) in first {
+        let server2 = ours(&p, &r, "t", "server", a)?.0;
+        println!("ours {a}/server again: {server2:.2} s");
+        println!(
+            "ratio ours/pt, {a}: server engine {:.2}, client engine {:.2} (target <= 0.33)",
+            server1.min(server2) / pt_secs,
+            client / pt_secs
+        );
+    }
     Ok(())
+}
+
+/// The algorithms named by `--algorithm` (comma-separated or repeated; default `strong`).
+fn algorithms() -> Res<Vec<Algorithm>> {
+    let args: Vec<String> = std::env::args().collect();
+    let mut out = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        let list = match arg.strip_prefix("--algorithm") {
+            Some("") => args.get(i + 1).map(String::as_str).unwrap_or_default(),
+            Some(rest) => rest.strip_prefix('=').unwrap_or(rest),
+            None => continue,
+        };
+        for name in list.split(',').filter(|n| !n.is_empty()) {
+            out.push(name.parse::<Algorithm>()?);
+        }
+    }
+    if out.is_empty() {
+        out.push(Algorithm::Strong);
+    }
+    Ok(out)
 }
