@@ -364,6 +364,25 @@ fn wrong_passwords_missing_names_and_a_non_replica_against_a_live_server() -> Te
         "{err}"
     );
 
+    // --replicate against a target that is not a replica waited forever for the checksums.
+    let err = fails(
+        CHECKSUM,
+        &[
+            "--source",
+            &good,
+            "--target",
+            &good,
+            "--tables",
+            "shop.orders",
+            "--replicate",
+            "percona.checksums",
+        ],
+    )?;
+    assert!(
+        err.contains("is not a replica") && err.contains("leave out --replicate"),
+        "{err}"
+    );
+
     let err = fails(DRILL, &["--primary", &good, "--replica", &good])?;
     assert!(
         err.contains("is not a replica") && err.contains("--replica"),

@@ -346,6 +346,16 @@ fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String
         connect(&args.source, "source")?,
     );
     let mut replica = connect(&args.target, "target")?;
+    // Checksums written on the source reach the target only through replication: a target
+    // that is not a replica would be waited for forever.
+    let label = examples::drill::connect::safe_url(&args.target);
+    if replication_state(&mut replica)?.is_none() {
+        return Err(format!(
+            "--replicate: the target {label} is not a replica (SHOW REPLICA STATUS is empty), so \
+             the checksums written on the source would never reach it; give the source's \
+             replica as --target, or leave out --replicate to compare the two servers directly"
+        ));
+    }
     let dialect = prepare_session(&mut primary, "primary").map_err(|e| fail(&e))?;
     let replica_dialect = prepare_session(&mut replica, "replica").map_err(|e| fail(&e))?;
     let tables = list_tables(&mut walk, args)?;
@@ -379,10 +389,39 @@ fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String
             results.0.replace('`', "``"),
             results.1.replace('`', "``")
         );
+        let started = std::time::Instant::now();
+        let mut told = std::time::Duration::ZERO;
         loop {
             let have: Option<u64> = replica.exec_first(&sql, (db, name)).map_err(|e| fail(&e))?;
-            if have.unwrap_or(0) >= chunks {
+            let have = have.unwrap_or(0);
+            if have >= chunks {
                 break;
+            }
+            // A replica that stops never delivers the rest: say so instead of waiting.
+            match replication_state(&mut replica)? {
+                Some(state) if state.running() => {}
+                Some(state) => {
+                    return Err(format!(
+                        "--replicate: replication stopped on the target {label} ({state}) with \
+                         {have} of {chunks} chunk checksums of {db}.{name} applied; fix and \
+                         restart it (START SLAVE), then run again"
+                    ))
+                }
+                None => {
+                    return Err(format!(
+                        "--replicate: the target {label} stopped being a replica while waiting \
+                         for the checksums of {db}.{name}"
+                    ))
+                }
+            }
+            if started.elapsed() >= told + std::time::Duration::from_secs(30) {
+                told = started.elapsed();
+                eprintln!(
+                    "table-checksum: waiting for the target to replicate the checksums of \
+                     {db}.{name}: {have} of {chunks} chunks after {} s (replica lag, or it \
+                     replicates from another server; Ctrl-C stops)",
+                    told.as_secs()
+                );
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
@@ -433,6 +472,61 @@ fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String
         .map_err(|e| fail(&e))?;
     }
     Ok(differing > 0)
+}
+
+/// A replica's threads, from `SHOW REPLICA STATUS` (`SHOW SLAVE STATUS` on older servers).
+struct ReplicationState {
+    io: String,
+    sql: String,
+    error: String,
+}
+
+impl ReplicationState {
+    /// The SQL thread runs and the I/O thread runs or is (re)connecting.
+    fn running(&self) -> bool {
+        self.sql == "Yes" && (self.io == "Yes" || self.io == "Connecting")
+    }
+}
+
+impl std::fmt::Display for ReplicationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "I/O thread {}, SQL thread {}", self.io, self.sql)?;
+        if !self.error.is_empty() {
+            write!(f, ", last error: {}", self.error)?;
+        }
+        Ok(())
+    }
+}
+
+/// The target's replication threads; `None` when it is not a replica.
+fn replication_state(conn: &mut mysql::Conn) -> Result<Option<ReplicationState>, String> {
+    let row: Option<mysql::Row> = match conn.query_first("SHOW REPLICA STATUS") {
+        Ok(row) => row,
+        Err(_) => conn.query_first("SHOW SLAVE STATUS").map_err(|e| {
+            format!(
+                "--replicate: reading the target's replication status: {}",
+                examples::drill::connect::describe(&e)
+            )
+        })?,
+    };
+    Ok(row.map(|row| {
+        let get = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| row.get_opt::<Option<String>, _>(*n)?.ok().flatten())
+                .unwrap_or_default()
+        };
+        let (io_error, sql_error) = (get(&["Last_IO_Error"]), get(&["Last_SQL_Error"]));
+        ReplicationState {
+            io: get(&["Replica_IO_Running", "Slave_IO_Running"]),
+            sql: get(&["Replica_SQL_Running", "Slave_SQL_Running"]),
+            error: [io_error, sql_error]
+                .into_iter()
+                .filter(|e| !e.is_empty())
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }))
 }
 
 fn main() -> ExitCode {
