@@ -232,6 +232,24 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
 
     p.step("checksumming every table");
     let tables = user_tables(&mut primary)?;
+    let on_replica = user_tables(&mut replica)?;
+    let missing: Vec<String> = tables
+        .iter()
+        .filter(|t| !on_replica.contains(t))
+        .map(|(db, name)| format!("{db}.{name}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(DrillError::step(
+            "checksumming every table",
+            format!(
+                "the replica {rlabel} lacks {} of the primary's tables: {}; create them there \
+                 (SHOW CREATE TABLE on the primary) and run again: the drill compares and \
+                 repairs rows, not schemas",
+                missing.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
     let checksums = repair::checksum_tables(&opts.primary, &opts.replica, &tables)?;
     for t in checksums.iter().filter(|t| t.differing_chunks > 0) {
         p.note(&format!(
