@@ -81,7 +81,7 @@ pub(crate) fn pt_row(
 
 /// Whether `QUOTE` escapes byte `b`.
 fn special(b: u8) -> bool {
-    b == b'\\' || b == b'\'' || b == 0 || b == 0x1a
+    (b == b'\\') | (b == b'\'') | (b == 0) | (b == 0x1a)
 }
 
 /// The two bytes `QUOTE` writes for a byte it escapes.
@@ -104,11 +104,10 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut at = 0;
     let mut blocks = bytes.chunks_exact(BLOCK);
     for block in &mut blocks {
-        let mask = block
-            .iter()
-            .enumerate()
-            .fold(0u32, |m, (i, &b)| m | u32::from(special(b)) << i);
-        escape_marked(out, bytes, &mut run, at, mask);
+        let block: &[u8; BLOCK] = block.try_into().unwrap_or(&[b' '; BLOCK]);
+        if any_special(block) {
+            escape_marked(out, bytes, &mut run, at, mask(block));
+        }
         at += BLOCK;
     }
     // The last bytes (most values are shorter than a block) are tested the same way, padded
@@ -116,12 +115,24 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     let rest = blocks.remainder();
     let mut padded = [b' '; BLOCK];
     padded[..rest.len()].copy_from_slice(rest);
-    let mask = padded
+    if any_special(&padded) {
+        escape_marked(out, bytes, &mut run, at, mask(&padded));
+    }
+    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+}
+
+/// Whether `block` holds a byte to escape: no early exit, so it compiles to a few vector
+/// compares per 16 bytes.
+fn any_special(block: &[u8; 32]) -> bool {
+    block.iter().fold(0u8, |hit, &b| hit | u8::from(special(b))) != 0
+}
+
+/// Bit `i` set when `block[i]` is escaped.
+fn mask(block: &[u8; 32]) -> u32 {
+    block
         .iter()
         .enumerate()
-        .fold(0u32, |m, (i, &b)| m | u32::from(special(b)) << i);
-    escape_marked(out, bytes, &mut run, at, mask);
-    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+        .fold(0u32, |m, (i, &b)| m | u32::from(special(b)) << i)
 }
 
 /// Copies the clean run before each byte marked in `mask` (bit `i` is `bytes[at + i]`) and
