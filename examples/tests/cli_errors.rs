@@ -413,3 +413,42 @@ fn a_port_that_accepts_and_stays_silent_does_not_hang() -> TestResult {
         Ok(())
     })
 }
+
+#[test]
+fn recovery_drill_refuses_to_repair_a_replica_whose_sql_thread_is_stopped() -> TestResult {
+    if common::no_server() {
+        return Ok(());
+    }
+    let pair = examples::harness::Pair::start()?;
+    pair.primary.exec("CREATE DATABASE shop")?;
+    pair.primary
+        .exec("CREATE TABLE shop.orders (id INT PRIMARY KEY, note VARCHAR(10))")?;
+    pair.wait_replica_caught_up(std::time::Duration::from_secs(60))?;
+    pair.replica.exec("STOP SLAVE SQL_THREAD")?;
+    // Received but not applied: the replica differs by a write still in its relay log.
+    pair.primary
+        .exec("INSERT INTO shop.orders VALUES (1, 'relayed')")?;
+    let (primary, replica) = (pair.primary.url(), pair.replica.url());
+
+    // Read-only: the plan is printed with a warning that it includes writes in flight.
+    let (code, out, err) = run(DRILL, &["--primary", &primary, "--replica", &replica])?;
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains("warning: the replica's SQL thread is not running"),
+        "{out}"
+    );
+    // --execute: refused before anything is written (the insert would be applied twice).
+    let err = fails(
+        DRILL,
+        &["--primary", &primary, "--replica", &replica, "--execute"],
+    )?;
+    assert!(
+        err.contains("SQL thread is not running") && err.contains("START SLAVE SQL_THREAD"),
+        "{err}"
+    );
+    let mut conn = pair.replica.conn()?;
+    let rows: Option<u64> =
+        mysql::prelude::Queryable::query_first(&mut conn, "SELECT COUNT(*) FROM shop.orders")?;
+    assert_eq!(rows, Some(0), "the replica was written to");
+    Ok(())
+}

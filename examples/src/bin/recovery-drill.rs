@@ -78,6 +78,15 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
     if !remote && (a.remote.execute || a.remote.binlog_dir.is_some()) {
         return Err("--execute and --binlog-dir need --primary and --replica".into());
     }
+    if let Some(dir) = &a.remote.binlog_dir {
+        if !dir.is_dir() {
+            return Err(format!(
+                "--binlog-dir {}: not a directory; give the primary's binary log directory \
+                 (where the files SHOW BINARY LOGS lists are), or leave it out",
+                dir.display()
+            ));
+        }
+    }
     if remote && a.keep {
         return Err("--keep is for the throwaway servers, not yours".into());
     }

@@ -126,6 +126,18 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
     let mut ends = None;
     if let Some(dir) = &opts.binlog_dir {
         let files: Vec<PathBuf> = binary_logs.iter().map(|(n, _)| dir.join(n)).collect();
+        if let Some(absent) = files.iter().find(|f| !f.is_file()) {
+            return Err(DrillError::step(
+                "judging the replica's position",
+                format!(
+                    "--binlog-dir {} does not hold {} (listed by SHOW BINARY LOGS on the primary \
+                     {plabel}): give the primary's own binary log directory, or leave \
+                     --binlog-dir out",
+                    dir.display(),
+                    super::file_name(absent)
+                ),
+            ));
+        }
         let (set, d) = position::diagnose(&files, &file, pos)?;
         // Where the torn file ends and what the next one opens with, for the GTID report.
         let torn = set.files.iter().position(|f| f.name == file);
@@ -210,6 +222,43 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
         };
         p.note(&line);
         gtids.push(line);
+    }
+
+    // A replica whose SQL thread is stopped has not applied what it received: its rows differ
+    // by writes still in its relay log. Repairing them now would apply those writes twice
+    // (the repair, then the SQL thread), and repositioning would discard them.
+    if status.sql_running != "Yes" {
+        let why = format!(
+            "the replica's SQL thread is not running (Slave_SQL_Running: {}{}): it has not \
+             applied everything it received",
+            status.sql_running,
+            if status.last_sql_errno != 0 {
+                format!(
+                    ", error {}: {}",
+                    status.last_sql_errno, status.last_sql_error
+                )
+            } else {
+                String::new()
+            }
+        );
+        if opts.execute {
+            return Err(DrillError::step(
+                "checking the replica before writing",
+                format!(
+                    "{why}; start it (START SLAVE SQL_THREAD), let it catch up, and run again: \
+                     a repair now would be applied twice"
+                ),
+            ));
+        }
+        let line = format!(
+            "warning: {why}; the differences below include writes still in its relay log: \
+             start it and let it catch up before acting on them"
+        );
+        p.note(&line);
+        verdict.push(line);
+    } else if restart.is_none() && opts.execute {
+        p.note("waiting for the replica to catch up before comparing data");
+        position::wait_applied(&mut primary, &mut replica)?;
     }
 
     let mut repositioned = false;
