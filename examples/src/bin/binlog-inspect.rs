@@ -71,6 +71,8 @@ fn parse_position(value: &str) -> Result<(String, u64), String> {
     let pos = pos.parse().map_err(|_| {
         format!("replica position {value:?}: {pos:?} is not a byte offset (Read_Master_Log_Pos)")
     })?;
+    // A path is accepted for the file (files are matched by name, as the replica names them).
+    let file = file.rsplit('/').next().unwrap_or(file);
     if file.is_empty() {
         return Err(format!("replica position {value:?} has no file name"));
     }
@@ -170,6 +172,10 @@ mod tests {
         );
         assert!(parse_position("mysql-bin.000014").is_err());
         assert!(parse_position(":4").is_err());
+        assert_eq!(
+            parse_position("/var/lib/mysql/mysql-bin.000014:4"),
+            Ok(("mysql-bin.000014".into(), 4))
+        );
     }
 
     #[test]
