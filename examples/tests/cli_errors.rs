@@ -446,6 +446,17 @@ fn recovery_drill_refuses_to_repair_a_replica_whose_sql_thread_is_stopped() -> T
         err.contains("SQL thread is not running") && err.contains("START SLAVE SQL_THREAD"),
         "{err}"
     );
+    // table-sync on a replica names the two ways out.
+    let err = fails(
+        SYNC,
+        &["--source", &primary, "--target", &replica, "--print"],
+    )?;
+    assert!(
+        err.contains("is a replica")
+            && err.contains("--sync-to-master")
+            && err.contains("--allow-replica-write"),
+        "{err}"
+    );
     let mut conn = pair.replica.conn()?;
     let rows: Option<u64> =
         mysql::prelude::Queryable::query_first(&mut conn, "SELECT COUNT(*) FROM shop.orders")?;

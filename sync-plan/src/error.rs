@@ -71,7 +71,7 @@ pub enum Error {
         reason: String,
     },
     /// The direction of the repair is unsafe: writing on a replica, or source and target swapped.
-    #[error("refusing to write: {reason}")]
+    #[error("refusing to plan or apply this repair: {reason}")]
     Unsafe {
         /// Which safeguard tripped and why, naming both sides (never a password).
         reason: String,

@@ -64,7 +64,7 @@ pub fn check_direction(
     if source.replicates_from(target) && !target.replicates_from(source) {
         return Err(Error::Unsafe {
             reason: format!(
-                "wrong side: the source {} replicates from the target {}; source and target look swapped, and the plan would delete rows the primary has",
+                "wrong side: the source {} replicates from the target {}; source and target look swapped, and the plan would delete rows the primary has (swap --source and --target: the source is the side whose data is right)",
                 source.label, target.label
             ),
         });
@@ -75,7 +75,7 @@ pub fn check_direction(
             if (replica || target.read_only) && !allow_replica_write {
                 return Err(Error::Unsafe {
                     reason: format!(
-                        "the target {} is {}; repair it through its primary (--sync-to-master) or allow writing on a replica explicitly",
+                        "the target {} is {}; repair it through its primary (--sync-to-master, the primary as --source), or, if writing there is really meant, --allow-replica-write (such writes are not replicated back: the target drifts from its own primary)",
                         target.label,
                         if replica { "a replica" } else { "read_only" }
                     ),
@@ -86,7 +86,7 @@ pub fn check_direction(
             if !target.replicates_from(source) {
                 return Err(Error::Unsafe {
                     reason: format!(
-                        "the target {} does not replicate from the source {}, so statements run on the source would never reach it",
+                        "the target {} does not replicate from the source {}, so statements run on the source would never reach it (give the target's primary as --source, or leave out --sync-to-master to write on the target itself)",
                         target.label, source.label
                     ),
                 });
