@@ -227,6 +227,12 @@ fn malformed_gtid_sets_name_the_argument_and_the_character() -> TestResult {
     assert!(err.contains("line 2, column 40"), "{err}");
     let err = fails(GTID, &["normalize"])?;
     assert!(err.contains("normalize takes one SET, got 0"), "{err}");
+    // A second '-' read an exhausted standard input: the empty set, silently.
+    let err = fails(GTID, &["union", "-", "-"])?;
+    assert!(
+        err.contains("only one set can be read from standard input"),
+        "{err}"
+    );
     let err = fails(GTID, &["frob"])?;
     assert!(err.contains("unknown command \"frob\""), "{err}");
     Ok(())

@@ -58,6 +58,14 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
     let Some((&cmd, operands)) = rest.split_first() else {
         return Err(Failure(USAGE.into()));
     };
+    // Standard input can be read once: a second '-' would silently be the empty set.
+    if cmd != "missing-writes" && operands.iter().filter(|a| **a == "-").count() > 1 {
+        return Err(Failure(
+            "only one set can be read from standard input ('-'); give the other on the \
+             command line"
+                .into(),
+        ));
+    }
     let print = |s: &GtidSet| {
         if compact {
             println!("{s:#}");
