@@ -61,28 +61,24 @@ fn split_shortest(text: &[u8]) -> (Digits, i32) {
         Some(e) => (&text[..e], parse_exponent(&text[e + 1..])),
         None => (text, 0),
     };
-    let mut digits = Digits {
-        d: [b'0'; 24],
-        n: 0,
+    let (int, frac) = match mantissa.iter().position(|&b| b == b'.') {
+        Some(p) => (&mantissa[..p], &mantissa[p + 1..]),
+        None => (mantissa, &[][..]),
     };
-    let (mut before_point, mut point, mut leading_zeros) = (0i32, false, 0i32);
-    for &b in mantissa {
-        if b == b'.' {
-            point = true;
-        } else if b.is_ascii_digit() {
-            before_point += i32::from(!point);
-            if digits.n == 0 && b == b'0' {
-                leading_zeros += 1;
-            } else if digits.n < digits.d.len() {
-                digits.d[digits.n] = b;
-                digits.n += 1;
-            }
-        }
-    }
+    // The digits of both parts side by side (zmij writes at most 17 significant digits and
+    // at most 5 zeros after the point before them), copied as slices, not byte by byte.
+    let mut all = [b'0'; 48];
+    let (il, fl) = (int.len().min(24), frac.len().min(24));
+    all[..il].copy_from_slice(&int[..il]);
+    all[il..il + fl].copy_from_slice(&frac[..fl]);
+    let all = &all[..il + fl];
+    let leading_zeros = all.iter().take_while(|&&b| b == b'0').count();
+    let mut digits = Digits::from_slice(&all[leading_zeros..]);
     while digits.n > 1 && digits.d[digits.n - 1] == b'0' {
         digits.n -= 1;
     }
-    exponent = exponent.saturating_add(before_point - 1 - leading_zeros);
+    let shift = i32::try_from(il).unwrap_or(0) - 1 - i32::try_from(leading_zeros).unwrap_or(0);
+    exponent = exponent.saturating_add(shift);
     (digits, exponent)
 }
 
