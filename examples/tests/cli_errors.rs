@@ -463,6 +463,17 @@ fn recovery_drill_refuses_to_repair_a_replica_whose_sql_thread_is_stopped() -> T
             && err.contains("--allow-replica-write"),
         "{err}"
     );
+    // A primary the replica does not replicate from: refused, read-only or not (the repair
+    // would copy the wrong server).
+    let other = examples::harness::Server::start(examples::harness::ServerOptions {
+        server_id: 9,
+        ..examples::harness::ServerOptions::default()
+    })?;
+    let err = fails(DRILL, &["--primary", &other.url(), "--replica", &replica])?;
+    assert!(
+        err.contains("not from the primary") && err.contains("give the replica's own primary"),
+        "{err}"
+    );
     let mut conn = pair.replica.conn()?;
     let rows: Option<u64> =
         mysql::prelude::Queryable::query_first(&mut conn, "SELECT COUNT(*) FROM shop.orders")?;

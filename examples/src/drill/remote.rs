@@ -98,6 +98,33 @@ pub fn run(opts: &RemoteOptions) -> Result<RemoteOutcome, DrillError> {
                 ),
             )
         })?;
+    // A replica of another server would be "repaired" into a copy of the wrong one: its
+    // upstream's server id must be the primary's.
+    let facts = |conn: &mut mysql::Conn, label: &str, side| {
+        sync_plan::live::server_facts(conn, label, side)
+            .map_err(|e| DrillError::step("reading SHOW SLAVE STATUS", e.to_string()))
+    };
+    let (pf, rf) = (
+        facts(&mut primary, &plabel, "source")?,
+        facts(&mut replica, &rlabel, "target")?,
+    );
+    let ids: Vec<String> = rf
+        .upstreams
+        .iter()
+        .filter(|u| u.server_id != 0)
+        .map(|u| format!("{}:{} (server_id {})", u.host, u.port, u.server_id))
+        .collect();
+    if !ids.is_empty() && !rf.upstreams.iter().any(|u| u.server_id == pf.server_id) {
+        return Err(DrillError::step(
+            "reading SHOW SLAVE STATUS",
+            format!(
+                "the replica {rlabel} replicates from {}, not from the primary {plabel} \
+                 (server_id {}): give the replica's own primary as --primary",
+                ids.join(", "),
+                pf.server_id
+            ),
+        ));
+    }
     let sql = "SHOW BINARY LOGS";
     let binary_logs: Vec<(String, u64)> = primary
         .query_map(sql, |row: mysql::Row| {
