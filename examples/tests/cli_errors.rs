@@ -291,23 +291,32 @@ fn bad_urls_and_closed_ports_are_explained_without_the_password() -> TestResult 
 }
 
 #[test]
-fn wrong_passwords_missing_names_and_a_non_replica_against_a_live_server() -> TestResult {
-    let Some(server) = common::server()? else {
+fn wrong_passwords_same_server_missing_names_and_a_non_replica_against_live_servers() -> TestResult
+{
+    let Some((server, other)) = common::two_servers()? else {
         return Ok(());
     };
-    server.exec(&format!("CREATE USER 'dba'@'%' IDENTIFIED BY '{SECRET}'"))?;
-    server.exec("GRANT ALL ON *.* TO 'dba'@'%'")?;
-    server.exec("CREATE DATABASE shop")?;
-    server.exec("CREATE TABLE shop.orders (id INT PRIMARY KEY, note VARCHAR(10))")?;
-    server.exec("INSERT INTO shop.orders VALUES (1, 'a'), (2, 'b')")?;
-    let port = server
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let good = format!("mysql://dba:{SECRET}@127.0.0.1:{port}");
-    let wrong = format!("mysql://dba:not-{SECRET}@127.0.0.1:{port}");
+    let port = |srv: &examples::harness::Server| {
+        srv.url().rsplit(':').next().unwrap_or_default().to_string()
+    };
+    for srv in [&server, &other] {
+        srv.exec(&format!("CREATE USER 'dba'@'%' IDENTIFIED BY '{SECRET}'"))?;
+        srv.exec("GRANT ALL ON *.* TO 'dba'@'%'")?;
+        srv.exec("CREATE DATABASE shop")?;
+        srv.exec("CREATE TABLE shop.orders (id INT PRIMARY KEY, note VARCHAR(10))")?;
+        srv.exec("INSERT INTO shop.orders VALUES (1, 'a'), (2, 'b')")?;
+    }
+    let good = format!("mysql://dba:{SECRET}@127.0.0.1:{}", port(&server));
+    let good2 = format!("mysql://dba:{SECRET}@127.0.0.1:{}", port(&other));
+    let wrong = format!("mysql://dba:not-{SECRET}@127.0.0.1:{}", port(&server));
+
+    // The same server twice (a URL pasted twice) found "no difference" before.
+    for (bin, print) in [(CHECKSUM, None), (SYNC, Some("--print"))] {
+        let mut args = vec!["--source", &good, "--target", &good];
+        args.extend(print);
+        let err = fails(bin, &args)?;
+        assert!(err.contains("are the same server"), "{bin}:\n{err}");
+    }
 
     for (bin, args) in server_commands(&wrong) {
         let err = fails_owned(bin, &args)?;
@@ -323,7 +332,7 @@ fn wrong_passwords_missing_names_and_a_non_replica_against_a_live_server() -> Te
             "--source",
             &good,
             "--target",
-            &good,
+            &good2,
             "--tables",
             "shop.orders",
             "--print",
@@ -331,10 +340,13 @@ fn wrong_passwords_missing_names_and_a_non_replica_against_a_live_server() -> Te
         ],
     )?;
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains(&format!("dba@127.0.0.1:{port}")), "{out}");
+    assert!(
+        out.contains(&format!("h=127.0.0.1,P={},u=dba", port(&server))),
+        "{out}"
+    );
 
     for (bin, print) in [(CHECKSUM, None), (SYNC, Some("--print"))] {
-        let mut args = vec!["--source", &good, "--target", &good];
+        let mut args = vec!["--source", &good, "--target", &good2];
         args.extend(print);
         // A misspelt database compared nothing and exited 0 ("no difference") before.
         let mut typo = args.clone();
@@ -361,7 +373,7 @@ fn wrong_passwords_missing_names_and_a_non_replica_against_a_live_server() -> Te
             "--source",
             &good,
             "--target",
-            &format!("{good}/nodb"),
+            &format!("{good2}/nodb"),
             "--print",
         ],
     )?;
@@ -377,7 +389,7 @@ fn wrong_passwords_missing_names_and_a_non_replica_against_a_live_server() -> Te
             "--source",
             &good,
             "--target",
-            &good,
+            &good2,
             "--tables",
             "shop.orders",
             "--replicate",

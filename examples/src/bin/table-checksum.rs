@@ -258,12 +258,13 @@ fn run(args: Args) -> Result<bool, String> {
     if let Some(results) = &args.replicate {
         return run_replicate(&args, results);
     }
-    let mut cmp = Comparer::from_conns(
-        connect(&args.source, "source")?,
+    let (mut walk, mut target) = (
         connect(&args.source, "source")?,
         connect(&args.target, "target")?,
-    )
-    .map_err(|e| fail(&e))?;
+    );
+    examples::drill::connect::refuse_same_server(&mut walk, &mut target)?;
+    let mut cmp = Comparer::from_conns(walk, connect(&args.source, "source")?, target)
+        .map_err(|e| fail(&e))?;
     let tables = list_tables(cmp.walk_conn(), &args)?;
     let mut checkpoint = match &args.opts.checkpoint {
         Some(path) => Checkpoint::load(path)

@@ -203,6 +203,7 @@ fn wait_for_replica(src: &mut Conn, tgt: &mut Conn) -> Result<(), String> {
 fn run(args: &Args) -> Result<bool, String> {
     let (mut src, src_label) = connect(&args.source, "source")?;
     let (mut tgt, tgt_label) = connect(&args.target, "target")?;
+    examples::drill::connect::refuse_same_server(&mut src, &mut tgt)?;
     live::prepare_session(&mut src, "source").map_err(|e| e.to_string())?;
     live::prepare_session(&mut tgt, "target").map_err(|e| e.to_string())?;
     let direction = if args.sync_to_master {

@@ -47,13 +47,14 @@ pub fn safe_url(url: &str) -> String {
     }
 }
 
-/// `user@host:port`: a server's name in messages, without its password.
+/// `h=host,P=port,u=user` (a pt-style DSN): a server's name in plans and messages, without
+/// its password.
 pub fn label(opts: &Opts) -> String {
     format!(
-        "{}@{}:{}",
-        opts.get_user().unwrap_or(""),
+        "h={},P={},u={}",
         opts.get_ip_or_hostname(),
-        opts.get_tcp_port()
+        opts.get_tcp_port(),
+        opts.get_user().unwrap_or("")
     )
 }
 
@@ -176,6 +177,27 @@ pub fn connect(url: &str, side: &str) -> Result<(Conn, String), String> {
             safe_url(url),
             GREETING_TIMEOUT.as_secs()
         )),
+    }
+}
+
+/// Refuses to compare a server with itself (the same URL pasted twice, or two names for one
+/// server): that finds no difference and would read as "in sync". Servers are the same when
+/// host name, port and data directory agree.
+pub fn refuse_same_server(source: &mut Conn, target: &mut Conn) -> Result<(), String> {
+    use mysql::prelude::Queryable;
+    let sql = "SELECT @@hostname, @@port, @@datadir";
+    let who = |conn: &mut Conn, side: &str| -> Result<Option<(String, u16, String)>, String> {
+        conn.query_first(sql)
+            .map_err(|e| format!("{side}: identifying the server: {}", describe(&e)))
+    };
+    let (s, t) = (who(source, "source")?, who(target, "target")?);
+    match (s, t) {
+        (Some(s), Some(t)) if s == t => Err(format!(
+            "--source and --target are the same server ({} port {}, data directory {}): \
+             comparing it with itself finds nothing; give the other server's URL",
+            s.0, s.1, s.2
+        )),
+        _ => Ok(()),
     }
 }
 
