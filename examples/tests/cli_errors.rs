@@ -108,6 +108,19 @@ fn options_missing_their_values_or_with_bad_ones_are_named() -> TestResult {
         &["--source", "a", "--target", "b", "--chunk-size", "0"],
     )?;
     assert!(err.contains("--chunk-size"), "{err}");
+    // The status query is a running thread itself: 0 waited forever, silently.
+    let err = fails(
+        CHECKSUM,
+        &[
+            "--source",
+            "a",
+            "--target",
+            "b",
+            "--max-threads-running",
+            "0",
+        ],
+    )?;
+    assert!(err.contains("would wait forever"), "{err}");
     let err = fails(SYNC, &["--source", "a", "--target", "b"])?;
     assert!(
         err.contains("--print") && err.contains("--execute"),

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use checksum::live::{
     prepare_session, replica_differences, replicate_table, CompareOptions, Comparer, Progress,
-    ReplicateOptions, TableResult, Throttle,
+    ReplicateOptions, TableResult, Throttle, Wait,
 };
 use checksum::{redact, Checkpoint, ChunkDiff};
 use chunker::ChunkSize;
@@ -135,9 +135,17 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--checkpoint" => a.opts.checkpoint = Some(PathBuf::from(v)),
             "--sleep" => a.opts.sleep = seconds(&flag, &v)?,
             "--max-lag" => a.opts.throttle.max_lag = Some(seconds(&flag, &v)?),
-            "--max-threads-running" => {
-                a.opts.throttle.max_threads_running = Some(number(&flag, &v)?)
-            }
+            "--max-threads-running" => match number(&flag, &v)? {
+                // The status query is a running thread itself: 0 would wait forever.
+                0 => {
+                    return Err(
+                        "--max-threads-running: 0 would wait forever (the check itself is a \
+                         running thread); give 1 or more"
+                            .to_string(),
+                    )
+                }
+                n => a.opts.throttle.max_threads_running = Some(n),
+            },
             "--pause-file" => a.opts.throttle.pause_file = Some(PathBuf::from(v)),
             "--rechecks" => a.opts.rechecks = u32::try_from(number(&flag, &v)?).unwrap_or(u32::MAX),
             "--recheck-wait" => a.opts.recheck_wait = seconds(&flag, &v)?,
@@ -280,11 +288,36 @@ fn run(args: Args) -> Result<bool, String> {
     for (db, name) in &tables {
         let table = chunker::live::load_table(cmp.walk_conn(), db, name).map_err(|e| fail(&e))?;
         let mut chunks = 0u64;
-        let mut on_progress = |p: Progress<'_>| {
-            if let (true, Progress::Chunk { chunk, .. }) = (bar, &p) {
+        let mut last_wait_note: Option<std::time::Instant> = None;
+        let mut on_progress = |p: Progress<'_>| match (bar, &p) {
+            (true, Progress::Chunk { chunk, .. }) => {
                 chunks += 1;
                 eprint!("\r{db}.{name}: chunk {} ({chunks} done)   ", chunk.number);
             }
+            // A throttle that never lifts (a stopped replica has no lag value, a pause
+            // file left behind) must not look like a hang: say why, every 30 s.
+            (_, Progress::Waiting(why))
+                if last_wait_note.is_none_or(|t| t.elapsed() >= Duration::from_secs(30)) =>
+            {
+                last_wait_note = Some(std::time::Instant::now());
+                let reason = match why {
+                    Wait::PauseFile => "the pause file exists; remove it to go on".to_string(),
+                    Wait::ThreadsRunning(n) => {
+                        format!("{n} threads running on the source, above --max-threads-running")
+                    }
+                    Wait::Lag(Some(secs)) => {
+                        format!("the replica lags {secs} s, above --max-lag")
+                    }
+                    Wait::Lag(None) => "the replica reports no lag (its SQL thread is \
+                                        stopped?); start it, or leave out --max-lag"
+                        .to_string(),
+                };
+                if bar {
+                    eprintln!(); // off the progress line
+                }
+                eprintln!("table-checksum: {db}.{name}: waiting: {reason} (Ctrl-C stops)");
+            }
+            _ => {}
         };
         let result = cmp
             .compare_table(&table, &args.opts, &mut checkpoint, &mut on_progress)
