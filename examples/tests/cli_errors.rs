@@ -153,6 +153,7 @@ fn binlog_inspect_refuses_what_is_not_a_binary_log_file() -> TestResult {
         let err = fails(INSPECT, &["/dev/zero"])?;
         assert!(err.contains("not a regular file"), "{err}");
     }
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
 
@@ -191,6 +192,7 @@ fn binlog_inspect_on_empty_short_truncated_foreign_and_padded_files() -> TestRes
     // point is where the real events end.
     let end = bytes.len();
     assert!(out.contains(&format!("last safe point {end}")), "{out}");
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
 
