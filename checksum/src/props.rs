@@ -37,13 +37,16 @@ fn bits(seed: u64) -> impl Iterator<Item = u64> {
     })
 }
 
-/// 300,000 patterns; set `CK_DOUBLE_SAMPLES` for a longer run.
+/// How many cases a property gets: fewer in unoptimized builds, where formatting is slow.
+const SCALE: u32 = if cfg!(debug_assertions) { 1 } else { 10 };
+
+/// 300,000 patterns (30,000 unoptimized); set `CK_DOUBLE_SAMPLES` for a longer run.
 #[test]
 fn doubles_from_random_bits_match_the_fmt_path() {
     let n = std::env::var("CK_DOUBLE_SAMPLES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(300_000);
+        .unwrap_or(30_000 * SCALE as usize);
     for b in bits(0x9E37_79B9_7F4A_7C15).take(n) {
         check_double(f64::from_bits(b));
         #[allow(clippy::cast_possible_truncation)]
@@ -53,7 +56,8 @@ fn doubles_from_random_bits_match_the_fmt_path() {
 
 #[test]
 fn doubles_people_store_match_the_fmt_path() {
-    for n in -20_000i64..20_000 {
+    let range = 2_000 * i64::from(SCALE);
+    for n in -range..range {
         let x = n as f64;
         for v in [x, x / 7.0, x / 3.0, x / 100.0, x * 1e13, x * 1e-17, x * 0.1] {
             check_double(v);
@@ -78,7 +82,7 @@ fn doubles_people_store_match_the_fmt_path() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20_000))]
+    #![proptest_config(ProptestConfig::with_cases(2_000 * SCALE))]
 
     #[test]
     fn any_double_matches_the_fmt_path(b in any::<u64>()) {
