@@ -164,7 +164,10 @@ impl LogSet {
     pub fn from_index(index: &Path) -> io::Result<LogSet> {
         let dir = index.parent().unwrap_or(Path::new("."));
         let mut files = Vec::new();
-        for line in BufReader::new(File::open(index)?).lines() {
+        // A regular file only, read up to its length at open: an index that is a device or
+        // FIFO would be read without end.
+        let (file, len) = open_regular(index)?;
+        for line in BufReader::new(file.take(len)).lines() {
             let line = line?;
             let line = line.trim();
             if line.is_empty() {
@@ -194,8 +197,8 @@ impl LogSet {
             files.push(FileEntry {
                 name: file_name(path),
                 path: path.clone(),
-                diagnosis: diagnose_path(path)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
+                // Its errors name the path.
+                diagnosis: diagnose_path(path)?,
             });
         }
         let chain = chain_findings(&files);
@@ -203,26 +206,69 @@ impl LogSet {
     }
 }
 
+/// Opens `path` for the diagnosis: only a regular file (after following symbolic links), with
+/// its length as the open handle reports it. A device, FIFO or socket is refused before it is
+/// opened (opening a FIFO blocks; `/dev/zero` never ends); the handle is checked again after
+/// opening, in case the path was replaced in between. Errors name the path.
+fn open_regular(path: &Path) -> io::Result<(File, u64)> {
+    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let refuse = || {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{}: not a regular file (a device, FIFO or socket): refusing to read it, a binary \
+                 log is a regular file",
+                path.display()
+            ),
+        )
+    };
+    if !std::fs::metadata(path).map_err(named)?.is_file() {
+        return Err(refuse());
+    }
+    let file = File::open(path).map_err(named)?;
+    let meta = file.metadata().map_err(named)?;
+    if !meta.is_file() {
+        return Err(refuse());
+    }
+    Ok((file, meta.len()))
+}
+
 /// Diagnoses one file: read whole up to 256 MiB (with a resync scan if corrupt), streamed above.
+///
+/// Only regular files are read: a device, FIFO or socket is refused with an
+/// [`io::ErrorKind::InvalidInput`] error naming the path (use [`diagnose_reader`] for a
+/// stream). At most the length the file had when it was opened is read: a file that grows
+/// meanwhile (a server still writing it) is diagnosed up to that length, as if it had been
+/// copied at that moment (what was appended later is not looked at; a partial event cut at
+/// that length reads as torn). Every error names the path.
 pub fn diagnose_path(path: &Path) -> io::Result<FileDiagnosis> {
-    let len = std::fs::metadata(path)?.len();
+    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let (file, len) = open_regular(path)?;
+    diagnose_open(&file, len).map_err(named)
+}
+
+/// Diagnoses the first `len` bytes of an open file (whatever it holds beyond is not read).
+fn diagnose_open(file: &File, len: u64) -> io::Result<FileDiagnosis> {
     if len <= READ_WHOLE_LIMIT {
-        Ok(diagnose_bytes(&std::fs::read(path)?))
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(len).read_to_end(&mut bytes)?;
+        Ok(diagnose_bytes(&bytes))
     } else {
-        let mut d = diagnose_reader(BufReader::new(File::open(path)?));
+        let mut d = diagnose_reader(BufReader::new(file.take(len)));
         if d.status == FileStatus::Corrupt && d.valid_end.get() >= 4 {
-            resync_streamed(path, &mut d)?;
+            resync_streamed(file, len, &mut d)?;
         }
         Ok(d)
     }
 }
 
 /// For a streamed file: reads the file's head (for its Format_description event) and a window
-/// after the damage, and scans that window for a resync point. Memory: the window, 64 MiB.
-fn resync_streamed(path: &Path, d: &mut FileDiagnosis) -> io::Result<()> {
-    let mut file = File::open(path)?;
+/// after the damage, never past `len`, and scans that window for a resync point. Memory: the
+/// window, 64 MiB.
+fn resync_streamed(mut file: &File, len: u64, d: &mut FileDiagnosis) -> io::Result<()> {
+    file.seek(SeekFrom::Start(0))?;
     let mut head = Vec::new();
-    (&mut file).take(RESYNC_WINDOW).read_to_end(&mut head)?;
+    file.take(RESYNC_WINDOW.min(len)).read_to_end(&mut head)?;
     let mut framer = Framer::new(&head);
     let fde_seen = framer.next().is_some_and(|e| e.is_ok());
     if !fde_seen {
@@ -230,9 +276,13 @@ fn resync_streamed(path: &Path, d: &mut FileDiagnosis) -> io::Result<()> {
     }
     let decoder = framer.decoder().clone();
     let base = d.valid_end.get() + 1;
+    if base >= len {
+        return Ok(());
+    }
     file.seek(SeekFrom::Start(base))?;
     let mut window = Vec::new();
-    file.take(RESYNC_WINDOW).read_to_end(&mut window)?;
+    file.take(RESYNC_WINDOW.min(len - base))
+        .read_to_end(&mut window)?;
     resync_into(d, &window, base, 0, decoder);
     Ok(())
 }
@@ -318,9 +368,10 @@ mod tests {
         let path = std::env::temp_dir().join(format!("binlog-parse-resync-{}", std::process::id()));
         std::fs::write(&path, &log).expect("write");
         let whole = diagnose_bytes(&log);
-        let mut streamed = diagnose_reader(BufReader::new(File::open(&path).expect("open")));
+        let file = File::open(&path).expect("open");
+        let mut streamed = diagnose_reader(BufReader::new(&file));
         assert_eq!(streamed.resync, None);
-        resync_streamed(&path, &mut streamed).expect("resync");
+        resync_streamed(&file, log.len() as u64, &mut streamed).expect("resync");
         std::fs::remove_file(&path).expect("cleanup");
         assert_eq!(whole.status, FileStatus::Corrupt);
         assert!(whole.resync.is_some());
@@ -328,5 +379,56 @@ mod tests {
             (streamed.resync, streamed.events_after_resync),
             (whole.resync, whole.events_after_resync)
         );
+    }
+
+    #[test]
+    fn a_device_is_refused_not_read_forever() {
+        // /dev/zero reports length 0 and never ends: it must come back at once, named.
+        for dev in ["/dev/zero", "/dev/null"] {
+            let path = Path::new(dev);
+            if !path.exists() {
+                continue;
+            }
+            let e = diagnose_path(path).expect_err("a device is refused");
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("{dev}: not a regular file")),
+                "{e}"
+            );
+            assert!(LogSet::open(path).and_then(|s| s.diagnose()).is_err());
+        }
+        // An index that is a device is refused the same way.
+        let dir =
+            std::env::temp_dir().join(format!("binlog-parse-devindex-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let index = dir.join("bin.index");
+        let _ = std::fs::remove_file(&index);
+        if std::os::unix::fs::symlink("/dev/zero", &index).is_ok() {
+            let e = LogSet::open(&dir).expect_err("refused");
+            assert!(e.to_string().contains("not a regular file"), "{e}");
+        }
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[test]
+    fn a_file_that_grows_is_diagnosed_up_to_its_length_at_open() {
+        use std::io::Write;
+        let log = LogBuilder::mysql80().query("shop", "BEGIN").xid(1).finish();
+        let path = std::env::temp_dir().join(format!("binlog-parse-grow-{}", std::process::id()));
+        std::fs::write(&path, &log[..log.len() - 5]).expect("write");
+        let (file, len) = open_regular(&path).expect("open");
+        // The server goes on writing after the diagnosis opened the file.
+        let mut writer = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("append");
+        writer.write_all(&log[log.len() - 5..]).expect("append");
+        writer.write_all(&[0x55; 1 << 16]).expect("append");
+        let d = diagnose_open(&file, len).expect("diagnose");
+        std::fs::remove_file(&path).expect("cleanup");
+        // Exactly what a copy taken at open would show: the Xid cut 5 bytes short.
+        assert_eq!(d, diagnose_bytes(&log[..log.len() - 5]));
+        assert_eq!((d.status, d.size, d.torn_tail), (FileStatus::Torn, len, 26));
     }
 }
