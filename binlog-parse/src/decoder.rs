@@ -80,6 +80,11 @@ pub struct Decoder {
     post_header: [u8; 256],
     positions: Positions,
     fde_seen: u32,
+    /// Event types the last Format_description event describes (its post-header array + 1).
+    fde_types: u16,
+    /// Every `end_log_pos` so far was an offset in this file (no discontinuity, no relay-log
+    /// sign): a tail's header can then be checked against its own offset.
+    positions_absolute: bool,
 }
 
 impl Default for Decoder {
@@ -99,6 +104,8 @@ impl Decoder {
             post_header: [0; 256],
             positions: Positions::default(),
             fde_seen: 0,
+            fde_types: 0,
+            positions_absolute: true,
         }
     }
 
@@ -190,8 +197,10 @@ impl Decoder {
     }
 
     /// Call at the end of the input with the bytes left over (those `decode` asked more for).
-    /// `Ok` means the input ended cleanly on an event boundary; otherwise the truncation error
-    /// says what the torn tail is.
+    /// `Ok` means the input ended cleanly on an event boundary; otherwise the error says what
+    /// the tail is: a truncation error for a torn tail (a prefix of an event), or
+    /// [`Error::NotAnEvent`] when the tail holds a whole header that no server would have
+    /// written there (see [`Decoder::implausible_tail`]).
     pub fn finish(&self, rest: &[u8]) -> Result<(), Error> {
         match &self.phase {
             Phase::Failed(e) => Err(e.clone()),
@@ -205,14 +214,60 @@ impl Decoder {
                     offset: LogPos(self.offset),
                     available: rest.len(),
                 }),
-                Some(h) => Err(Error::TruncatedEvent {
-                    offset: LogPos(self.offset),
-                    event_type: h.event_type,
-                    size: h.event_size,
-                    available: rest.len(),
-                }),
+                Some(h) => match self.implausible_tail(&h) {
+                    Some(reason) => Err(Error::NotAnEvent {
+                        offset: LogPos(self.offset),
+                        available: rest.len(),
+                        event_type: h.event_type,
+                        size: h.event_size,
+                        reason,
+                    }),
+                    None => Err(Error::TruncatedEvent {
+                        offset: LogPos(self.offset),
+                        event_type: h.event_type,
+                        size: h.event_size,
+                        available: rest.len(),
+                    }),
+                },
             },
         }
+    }
+
+    /// Why a complete header at the end of the input, whose event the input does not hold
+    /// whole, cannot be the start of an event the server was writing when it crashed (`None`
+    /// when it can be: a torn tail).
+    ///
+    /// A crash leaves a prefix of a real event, and a real event's header always has a type
+    /// the file's Format_description event lists (its post-header lengths cover every type
+    /// the server writes; the first event is that Format_description event), never type 0;
+    /// its size was already checked against the bounds by [`Decoder::decode`]. In a checksummed binary
+    /// log (MySQL 5.6+, MariaDB 5.3+) whose `end_log_pos` values were all file offsets so far
+    /// (not a relay log, no discontinuity), its `end_log_pos` is also its own offset plus its
+    /// size. Bytes appended by something else (a text file, a copy gone wrong) fail these
+    /// checks with near certainty. A tail shorter than a header cannot be judged and stays
+    /// torn; so does a zero-filled tail (the diagnosis calls it torn: a crash can leave zeros).
+    pub fn implausible_tail(&self, header: &EventHeader) -> Option<&'static str> {
+        let t = header.event_type;
+        if t == EventType::UNKNOWN {
+            return Some("event type 0 is never written");
+        }
+        if self.fde_seen == 0 && t != EventType::FORMAT_DESCRIPTION && t != EventType::START_V3 {
+            return Some("a binary log's first event is a format description event");
+        }
+        // Not the crate's own list of types: servers write types it does not know (Aurora
+        // writes type 100, and its format description event lists it).
+        if self.fde_seen > 0 && u16::from(t.0) >= self.fde_types {
+            return Some("its event type is not one the file's format description event lists");
+        }
+        if self.fde_seen > 0
+            && self.alg.has_trailer()
+            && self.positions_absolute
+            && header.log_pos != 0
+            && header.log_pos != (self.offset.wrapping_add(u64::from(header.event_size))) as u32
+        {
+            return Some("its end_log_pos does not match its offset and size");
+        }
+        None
     }
 
     /// Restarts framing at `offset` after a failure (the diagnosis scans for a plausible event first), keeping the
@@ -221,6 +276,7 @@ impl Decoder {
         self.offset = offset.0;
         self.phase = Phase::Events;
         self.positions.primary = None;
+        self.positions_absolute = false;
     }
 
     #[inline]
@@ -273,6 +329,12 @@ impl Decoder {
         };
         let body = &raw[HEADER_LEN..raw.len() - trailer];
         let position = self.positions.check(self.offset, &header, body);
+        if !matches!(position, crate::event::PositionCheck::Continuous)
+            || self.positions.primary.is_some()
+            || header.flags.contains(EventFlags::RELAY_LOG)
+        {
+            self.positions_absolute = false;
+        }
         if event_type == EventType::START_ENCRYPTION {
             self.phase = Phase::Encrypted(offset);
         }
@@ -313,6 +375,7 @@ impl Decoder {
             self.post_header[i + 1] = *len;
         }
         self.fde_seen += 1;
+        self.fde_types = fde.post_header_lens().len() as u16 + 1;
         Ok((if has_block { CHECKSUM_LEN } else { 0 }, checksum))
     }
 

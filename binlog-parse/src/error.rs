@@ -48,6 +48,24 @@ pub enum Error {
         /// Bytes present.
         available: usize,
     },
+    /// The file ends with bytes that hold a whole event header but cannot be the start of an
+    /// event a server was writing when it crashed (a type the file's format description event
+    /// does not list, or an `end_log_pos`
+    /// that contradicts the header's own offset and size): foreign data or corruption, not a
+    /// torn tail. See [`crate::Decoder::implausible_tail`].
+    #[error("{available} bytes after the last valid event (at offset {offset}) do not look like a binary log event: foreign data or corruption, not a crash-torn write ({reason}: type {event_type}, declared size {size})")]
+    NotAnEvent {
+        /// Where the bytes start (the end of the last valid event).
+        offset: LogPos,
+        /// Bytes from there to the end of the input.
+        available: usize,
+        /// The type byte as read from the would-be header.
+        event_type: EventType,
+        /// The size the would-be header declares.
+        size: u32,
+        /// Why it is not an event.
+        reason: &'static str,
+    },
     /// `event_size` is smaller than a header (plus checksum) can be.
     #[error("invalid event size {size} for {event_type} event at offset {offset}: at least {min} required")]
     EventTooSmall {
@@ -161,6 +179,7 @@ impl Error {
             UnsupportedVersion { .. } => Some(LogPos(4)),
             TruncatedHeader { offset, .. }
             | TruncatedEvent { offset, .. }
+            | NotAnEvent { offset, .. }
             | EventTooSmall { offset, .. }
             | EventTooLarge { offset, .. }
             | ChecksumMismatch { offset, .. }

@@ -208,6 +208,8 @@ mod tests {
         let mut header = EventHeader::from_prefix(&log[4..]).expect("fde header");
         header.event_type = EventType::QUERY;
         header.event_size = 1 << 30;
+        // A plausible header (its end_log_pos agrees with its offset): a torn event.
+        header.log_pos = (log.len() as u32).wrapping_add(1 << 30);
         log.extend_from_slice(&header.to_bytes());
         log.extend_from_slice(&[0; 30]);
         let mut reader = EventReader::new(&log[..]);

@@ -26,7 +26,9 @@ pub enum FileStatus {
     Unclosed,
     /// Ends with a partial event (or a zero-filled tail): a crash while writing.
     Torn,
-    /// An invalid header or a checksum mismatch before the end.
+    /// An invalid header or a checksum mismatch before the end, or trailing bytes that hold a
+    /// whole header no server would have written there ([`Error::NotAnEvent`]: foreign data,
+    /// not a crash-torn write).
     Corrupt,
     /// A MariaDB Start_encryption event: the rest is encrypted and was not examined.
     Encrypted,
@@ -340,4 +342,138 @@ pub fn diagnose_reader<R: Read>(reader: R) -> FileDiagnosis {
     let end = events.end().cloned().unwrap_or(Ok(()));
     let (size, tail_is_zero) = events.drain_tail();
     diag.finish(end, size, tail_is_zero)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builder::LogBuilder;
+    use crate::header::{EventHeader, HEADER_LEN};
+
+    fn logs() -> Vec<(&'static str, Vec<u8>)> {
+        let txn = |b: LogBuilder| b.query("shop", "BEGIN").query("shop", "INSERT").xid(9);
+        vec![
+            ("mysql80", txn(LogBuilder::mysql80()).finish()),
+            ("mysql55", txn(LogBuilder::mysql55()).finish()),
+            ("mariadb", txn(LogBuilder::mariadb()).finish()),
+        ]
+    }
+
+    /// Both the slice and the streamed diagnosis of `log + tail`.
+    fn both(log: &[u8], tail: &[u8]) -> [FileDiagnosis; 2] {
+        let mut bytes = log.to_vec();
+        bytes.extend_from_slice(tail);
+        [diagnose_bytes(&bytes), diagnose_reader(&bytes[..])]
+    }
+
+    fn assert_foreign(name: &str, log: &[u8], tail: &[u8]) {
+        for d in both(log, tail) {
+            assert_eq!(d.status, FileStatus::Corrupt, "{name} + {tail:02x?}: {d:?}");
+            assert_eq!(d.valid_end.get(), log.len() as u64, "{name}");
+            assert_eq!(d.torn_tail, tail.len() as u64, "{name}");
+            let e = d.error.expect("an error");
+            assert!(
+                matches!(
+                    e,
+                    Error::NotAnEvent { .. }
+                        | Error::EventTooLarge { .. }
+                        | Error::EventTooSmall { .. }
+                ),
+                "{name} + {tail:02x?}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_appended_to_a_log_is_not_a_torn_event() {
+        // The review's case: a line of /etc/passwd claims a 976 MB event of type 111.
+        let passwd = b"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n";
+        // A known type byte (' ' is 32, Delete_rows_v2) and a size below 1 GiB: caught by
+        // its end_log_pos in checksummed logs, by the format description's types in 5.5.
+        let dated = b"2026 11-21 21:05:29 replication note: all good\n";
+        for (name, log) in logs() {
+            assert_foreign(name, &log, passwd);
+            if name != "mysql55" {
+                assert_foreign(name, &log, dated);
+            }
+            let [d, _] = both(&log, passwd);
+            let text = d.error.expect("error").to_string();
+            assert!(
+                text.starts_with("48 bytes after the last valid event")
+                    && text.contains("do not look like a binary log event: foreign data or corruption, not a crash-torn write"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn random_bytes_appended_to_a_log_are_not_a_torn_event() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (name, log) in logs() {
+            let checksummed = name != "mysql55";
+            let (mut foreign, mut judged) = (0, 0);
+            for _ in 0..2000 {
+                let len = HEADER_LEN + (next() % 200) as usize;
+                let tail: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+                let [d, s] = both(&log, &tail);
+                assert_eq!((d.status, d.valid_end), (s.status, s.valid_end), "{name}");
+                assert_eq!(d.valid_end.get(), log.len() as u64, "{name}");
+                judged += 1;
+                if d.status == FileStatus::Corrupt {
+                    foreign += 1;
+                } else {
+                    assert_eq!(d.status, FileStatus::Torn, "{name}");
+                    let h = EventHeader::from_prefix(&tail).expect("header");
+                    // Only a header no check can refute may read as torn.
+                    assert!(h.event_type.is_known() && !checksummed, "{name}: {h:?}");
+                }
+            }
+            // Without checksums only the type and size can be judged.
+            let floor = if checksummed { judged } else { judged * 3 / 4 };
+            assert!(foreign >= floor, "{name}: {foreign} of {judged}");
+        }
+    }
+
+    #[test]
+    fn short_zero_and_real_tails_stay_torn() {
+        for (name, log) in logs() {
+            // Fewer bytes than a header: cannot be judged.
+            for n in 1..HEADER_LEN {
+                for d in both(&log, &b"daemon:x:1:1:daemon:/usr"[..n]) {
+                    assert_eq!(d.status, FileStatus::Torn, "{name} +{n}");
+                }
+            }
+            // Zeros: a crash on a filesystem that extended the file first.
+            for d in both(&log, &[0; 100]) {
+                assert_eq!(d.status, FileStatus::Torn, "{name}");
+                assert_eq!(d.torn_tail, 100);
+            }
+            // A prefix of a real next event.
+            let mut b = match name {
+                "mysql80" => LogBuilder::mysql80(),
+                "mysql55" => LogBuilder::mysql55(),
+                _ => LogBuilder::mariadb(),
+            };
+            b = b.query("shop", "BEGIN").query("shop", "INSERT").xid(9);
+            let full = b.query("shop", "COMMIT /* a longer statement */").finish();
+            assert_eq!(&full[..log.len()], &log[..]);
+            for cut in log.len() + HEADER_LEN..full.len() {
+                let [d, s] = both(&full[..cut], &[]);
+                assert_eq!(
+                    d.status,
+                    FileStatus::Torn,
+                    "{name} cut at {cut}: {:?}",
+                    d.error
+                );
+                assert_eq!(s.status, FileStatus::Torn, "{name} cut at {cut}");
+                assert_eq!(d.valid_end.get(), log.len() as u64);
+            }
+        }
+    }
 }
