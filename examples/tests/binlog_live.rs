@@ -98,6 +98,24 @@ fn rotation_shutdown_crash_and_tear_on_one_server() -> TestResult {
         .collect();
     assert_eq!(text.join(","), binlog_pos);
 
+    // Foreign bytes after the real events (a line of text appended to a copy): not a torn
+    // event, corrupt after the last real event.
+    let mut bytes = std::fs::read(&last)?;
+    let real_end = bytes.len() as u64;
+    bytes.extend_from_slice(b"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n");
+    let copy = std::env::temp_dir().join(format!("binlog-live-padded-{}", std::process::id()));
+    std::fs::write(&copy, &bytes)?;
+    let padded = diagnose_path(&copy);
+    std::fs::remove_file(&copy)?;
+    let padded = padded?;
+    assert_eq!(padded.status, FileStatus::Corrupt, "{padded:?}");
+    assert_eq!((padded.valid_end.get(), padded.torn_tail), (real_end, 48));
+    assert!(
+        matches!(padded.error, Some(binlog_parse::Error::NotAnEvent { .. })),
+        "{:?}",
+        padded.error
+    );
+
     // Torn: the last event (the last transaction's Xid) half written.
     let (start, cut) = tear_last_event(&last)?;
     let d = diagnose_path(&last)?;

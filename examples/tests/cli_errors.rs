@@ -196,6 +196,54 @@ fn binlog_inspect_on_empty_short_truncated_foreign_and_padded_files() -> TestRes
     Ok(())
 }
 
+/// Text appended to a real log is foreign data, not a crash-torn event: the DBA is told so.
+#[test]
+fn binlog_inspect_calls_appended_text_foreign_not_torn() -> TestResult {
+    let Some(log) = fixture("mariadb-bin.000001") else {
+        return Ok(());
+    };
+    let bytes = std::fs::read(&log)?;
+    let dir = scratch("inspect-foreign")?;
+    let mut padded = bytes.clone();
+    padded.extend_from_slice(b"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n");
+    let p = dir.join("padded.000001");
+    std::fs::write(&p, &padded)?;
+    let said = "48 bytes after the last valid event (at offset";
+    let meaning =
+        "do not look like a binary log event: foreign data or corruption, not a crash-torn write";
+    for args in [vec![text(&p)], vec!["--diagnose", text(&p)]] {
+        let (code, out, _) = run(INSPECT, &args)?;
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains("corrupt") && !out.contains("torn:"),
+            "{args:?}: {out}"
+        );
+        assert!(
+            out.contains(said) && out.contains(meaning),
+            "{args:?}: {out}"
+        );
+    }
+    let (code, out, _) = run(INSPECT, &["--json", text(&p)])?;
+    assert_eq!(code, 1, "{out}");
+    let summary = out.lines().last().unwrap_or_default();
+    let end = bytes.len();
+    assert!(
+        summary.contains("\"status\":\"corrupt\"")
+            && summary.contains(&format!("\"valid_end\":{end}"))
+            && summary.contains("\"torn_tail\":48")
+            && summary.contains(meaning),
+        "{summary}"
+    );
+    // A real partial event is still torn.
+    let p = dir.join("cut.000001");
+    std::fs::write(&p, &bytes[..bytes.len() - 10])?;
+    let (code, out, _) = run(INSPECT, &[text(&p)])?;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("torn:") && !out.contains(meaning), "{out}");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
 #[test]
 fn binlog_inspect_replica_positions_bad_unknown_zero_and_huge() -> TestResult {
     let Some(log) = fixture("mariadb-bin.000001") else {
