@@ -176,7 +176,7 @@ pub mod live;
 pub use checkpoint::{Checkpoint, TableProgress};
 pub use dialect::Dialect;
 pub use engine::{ChunkChecksum, ChunkHasher, RowPlan};
-pub use error::{redact, At, Error};
+pub use error::{redact, redact_url, At, Error};
 pub use report::ChunkDiff;
 pub use sql::{replica_differences_sql, results_table_ddl, serialize_boundary, value_text, Scope};
 

@@ -116,7 +116,7 @@ pub struct Comparer {
 fn connect(url: &str, server: &str) -> Result<Conn, Error> {
     let err = |e: &dyn std::fmt::Display| Error::Connect {
         server: server.to_string(),
-        url: redact(url),
+        url: crate::error::redact_url(url),
         message: redact(&e.to_string()),
     };
     let opts = Opts::from_url(url).map_err(|e| err(&e))?;

@@ -21,31 +21,7 @@ pub const GREETING_TIMEOUT: Duration = Duration::from_secs(10);
 /// assert_eq!(safe_url("mysql://root:s3/cr et@db1:3306"), "mysql://root:***@db1:3306");
 /// assert_eq!(safe_url("mysql://root@db1"), "mysql://root@db1");
 /// ```
-pub fn safe_url(url: &str) -> String {
-    let (scheme, rest) = match url.find("://") {
-        Some(i) => url.split_at(i + 3),
-        None => ("", url),
-    };
-    match rest.rfind('@') {
-        Some(at) => {
-            let (userinfo, host) = rest.split_at(at);
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{scheme}{user}:***{host}"),
-                None => url.to_string(),
-            }
-        }
-        // No '@': `user:password` without a host is still hidden; a port is kept.
-        None => {
-            let authority = rest.split('/').next().unwrap_or(rest);
-            match authority.split_once(':') {
-                Some((host, port)) if !port.bytes().all(|b| b.is_ascii_digit()) => {
-                    format!("{scheme}{host}:***")
-                }
-                _ => url.to_string(),
-            }
-        }
-    }
-}
+pub use checksum::redact_url as safe_url;
 
 /// `h=host,P=port,u=user` (a pt-style DSN): a server's name in plans and messages, without
 /// its password.
@@ -87,14 +63,15 @@ pub fn describe(e: &mysql::Error) -> String {
     match e {
         Error::UrlError(u) => match u {
             UrlError::ParseError(p) => format!(
-                "not a valid URL ({p}); expected mysql:// then user:password@host:port \
+                "not a valid URL ({p}); expected mysql://, then user:password, '@' and host:port \
                  (percent-encode '@', '/', ':' and spaces in the password)"
             ),
             UrlError::UnsupportedScheme(s) => {
-                format!("the URL scheme is {s:?}; expected mysql:// then user:password@host:port")
+                format!("the URL scheme is {s:?}; expected mysql://, then user:password, '@' and host:port")
             }
             UrlError::BadUrl => {
-                "the URL names no host; expected mysql:// then user:password@host:port".to_string()
+                "the URL names no host; expected mysql://, then user:password, '@' and host:port"
+                    .to_string()
             }
             UrlError::UnknownParameter(p) => format!("unknown URL parameter {p:?}"),
             UrlError::InvalidValue(p, _) => format!("invalid value for URL parameter {p:?}"),
