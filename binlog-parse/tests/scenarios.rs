@@ -342,3 +342,36 @@ fn a_relay_logs_second_fde_changes_the_checksum_algorithm() {
         Some(("master-bin.000001".into(), primary.len() as u64))
     );
 }
+
+/// A replica position beyond a file that ends with foreign bytes (text appended): impossible,
+/// but none of those bytes is a torn event the primary still has.
+#[test]
+fn a_foreign_tail_is_not_counted_as_torn_bytes_on_the_primary() {
+    let dir = std::env::temp_dir().join(format!("binlog-parse-foreign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let log = orders(LogBuilder::mysql80(), 1, 3).finish();
+    let mut padded = log.clone();
+    padded.extend_from_slice(b"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n");
+    std::fs::write(dir.join("mysql-bin.000001"), &padded).expect("write");
+    std::fs::write(dir.join("mysql-bin.000002"), LogBuilder::mysql80().finish()).expect("write");
+    let set = LogSet::open(&dir)
+        .expect("opens")
+        .diagnose()
+        .expect("diagnoses");
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+    let d = &set.files[0].diagnosis;
+    assert_eq!(d.status, FileStatus::Corrupt);
+    assert!(
+        matches!(d.error, Some(Error::NotAnEvent { .. })),
+        "{:?}",
+        d.error
+    );
+    assert_eq!((d.valid_end.get(), d.torn_tail), (log.len() as u64, 48));
+    let c = set
+        .check_replica_position("mysql-bin.000001", padded.len() as u64)
+        .expect("checks");
+    assert_eq!(c.verdict, Verdict::Impossible);
+    assert_eq!(c.beyond_valid_end, 48);
+    assert_eq!(c.torn_bytes_on_primary, 0);
+    assert_eq!(c.restart, Some(("mysql-bin.000002".into(), 4)));
+}

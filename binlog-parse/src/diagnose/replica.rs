@@ -1,7 +1,6 @@
 //! A replica's requested (file, position) checked against a set of files.
 
-use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use crate::diagnose::file::FileStatus;
@@ -60,11 +59,13 @@ pub struct ReplicaCheck {
 
 /// Where `pos` falls among the events of a file: `Ok(())` on a boundary, `Err(start)` inside
 /// the event starting at `start`.
-fn boundary(path: &Path, pos: u64) -> io::Result<Result<(), u64>> {
+fn boundary(path: &Path, pos: u64, size: u64) -> io::Result<Result<(), u64>> {
     if pos == 4 {
         return Ok(Ok(()));
     }
-    let mut reader = EventReader::new(BufReader::new(File::open(path)?));
+    // The file as it was diagnosed: a regular file, read no further than its size then.
+    let (file, len) = crate::diagnose::set::open_regular(path)?;
+    let mut reader = EventReader::new(BufReader::new(file.take(len.min(size))));
     let mut last_end = 4;
     while let Some(Ok(ev)) = reader.next_event() {
         let (start, end) = (ev.offset().0, ev.end().0);
@@ -111,7 +112,10 @@ impl SetDiagnosis {
         if position > d.valid_end.0 {
             check.verdict = Verdict::Impossible;
             check.beyond_valid_end = position - d.valid_end.0;
-            check.torn_bytes_on_primary = d.torn_tail.min(check.beyond_valid_end);
+            // Only a torn file's tail is a partial event; a corrupt one's is not an event.
+            if d.status == FileStatus::Torn {
+                check.torn_bytes_on_primary = d.torn_tail.min(check.beyond_valid_end);
+            }
             check.restart = next;
             return Ok(check);
         }
@@ -120,8 +124,8 @@ impl SetDiagnosis {
             check.restart = Some((file.to_owned(), 4));
             return Ok(check);
         }
-        let found = boundary(&entry.path, position)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", entry.path.display())))?;
+        // Its errors name the path.
+        let found = boundary(&entry.path, position, d.size)?;
         match found {
             Ok(()) => {
                 check.verdict = Verdict::Valid;

@@ -210,7 +210,7 @@ impl LogSet {
 /// its length as the open handle reports it. A device, FIFO or socket is refused before it is
 /// opened (opening a FIFO blocks; `/dev/zero` never ends); the handle is checked again after
 /// opening, in case the path was replaced in between. Errors name the path.
-fn open_regular(path: &Path) -> io::Result<(File, u64)> {
+pub(crate) fn open_regular(path: &Path) -> io::Result<(File, u64)> {
     let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
     let refuse = || {
         io::Error::new(
