@@ -13,14 +13,14 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chunker::{choose_key, Chunk, ChunkSize, Table, Walker};
-use mysql::{Conn, Opts};
+use mysql::Conn;
 
 use super::pair::{both, SourceWrites};
 use super::throttle::{Throttle, Wait};
-use super::{next_chunk, prepare_session, server_err, Engine};
+use super::{next_chunk, open, prepare_session, server_err, table_err, Engine};
 use crate::checkpoint::Checkpoint;
 use crate::engine::{ChunkChecksum, RowPlan};
-use crate::error::{redact, At, Error};
+use crate::error::{At, Error};
 use crate::report::ChunkDiff;
 use crate::{Algorithm, Dialect};
 
@@ -113,23 +113,14 @@ pub struct Comparer {
     in_flight: u64,
 }
 
-fn connect(url: &str, server: &str) -> Result<Conn, Error> {
-    let err = |e: &dyn std::fmt::Display| Error::Connect {
-        server: server.to_string(),
-        url: crate::error::redact_url(url),
-        message: redact(&e.to_string()),
-    };
-    let opts = Opts::from_url(url).map_err(|e| err(&e))?;
-    Conn::new(opts).map_err(|e| err(&e))
-}
-
 impl Comparer {
-    /// Connects to both servers (URLs as the `mysql` crate takes them).
+    /// Connects to both servers (URLs as the `mysql` crate takes them) by [`open`]: with a
+    /// TCP connect timeout and a login timeout, errors in words, passwords hidden.
     pub fn connect(source_url: &str, target_url: &str) -> Result<Comparer, Error> {
         Comparer::from_conns(
-            connect(source_url, "source")?,
-            connect(source_url, "source")?,
-            connect(target_url, "target")?,
+            open(source_url, "source")?,
+            open(source_url, "source")?,
+            open(target_url, "target")?,
         )
     }
 
@@ -194,10 +185,7 @@ impl Comparer {
             table: name.clone(),
             chunk: None,
         };
-        let table_err = |e: chunker::Error| Error::Table {
-            at: at.clone(),
-            reason: e.to_string(),
-        };
+        let table_err = |e: chunker::Error| table_err(&at, None, &e);
         let choice = choose_key(table, opts.index.as_deref()).map_err(table_err)?;
         let plans = (
             RowPlan::new(table, opts.algorithm, self.source_dialect),

@@ -5,6 +5,7 @@
 //! only runs it, converts values, times chunks and waits when the servers are busy.
 
 mod compare;
+mod connect;
 mod pair;
 mod replicate;
 mod throttle;
@@ -22,6 +23,7 @@ use crate::sql::Scope;
 use crate::Dialect;
 
 pub use compare::{CompareOptions, Comparer, Progress, TableResult};
+pub use connect::{describe, login, open, parse_url, CONNECT_TIMEOUT, GREETING_TIMEOUT};
 pub use replicate::{replica_differences, replicate_table, ReplicaDiff, ReplicateOptions};
 pub use throttle::{Throttle, Wait};
 
@@ -50,12 +52,61 @@ impl std::str::FromStr for Engine {
     }
 }
 
-/// A server error as this crate's error, attributed and with URLs redacted.
-pub(crate) fn server_err(at: At, server: &str, e: impl std::fmt::Display) -> Error {
+/// A server error as this crate's error, attributed, in words ([`describe`]: the server's
+/// message and code, not the driver's `MySqlError { .. }`) and with URLs redacted.
+pub(crate) fn server_err(at: At, server: &str, e: mysql::Error) -> Error {
     Error::Server {
         at,
         server: server.to_string(),
-        message: redact(&e.to_string()),
+        message: redact(&describe(&e)),
+    }
+}
+
+/// A chunker error as this crate's [`Error::Table`] at `at`, `doing` (e.g. "walking the index
+/// on the source") put before the reason. The chunker names the table (and chunk) itself;
+/// that prefix is dropped rather than repeated after `at`'s, and a driver error is in words.
+pub(crate) fn table_err(at: &At, doing: Option<&str>, e: &chunker::Error) -> Error {
+    let mut at = at.clone();
+    let chunk = match e {
+        chunker::Error::BadAnswer { chunk, .. } | chunker::Error::NoProgress { chunk, .. } => {
+            Some(*chunk)
+        }
+        chunker::Error::Mysql { chunk, .. } => *chunk,
+        _ => None,
+    };
+    if let Some(n) = chunk {
+        at.chunk.get_or_insert(n);
+    }
+    let reason = match e {
+        chunker::Error::Mysql { source, .. } => describe(source),
+        other => without_table_prefix(&other.to_string(), &at.table),
+    };
+    let reason = match doing {
+        Some(doing) => format!("{doing}: {reason}"),
+        None => reason,
+    };
+    Error::Table {
+        at,
+        reason: redact(&reason),
+    }
+}
+
+/// `message` without a leading `table {table}: ` or `table {table}, chunk N: `.
+fn without_table_prefix(message: &str, table: &str) -> String {
+    let Some(rest) = message.strip_prefix(&format!("table {table}")) else {
+        return message.to_string();
+    };
+    if let Some(reason) = rest.strip_prefix(": ") {
+        return reason.to_string();
+    }
+    match rest
+        .strip_prefix(", chunk ")
+        .and_then(|r| r.split_once(": "))
+    {
+        Some((n, reason)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            reason.to_string()
+        }
+        _ => message.to_string(),
     }
 }
 
@@ -215,13 +266,8 @@ pub fn next_chunk(
             chunker::Action::Chunk(chunk) => return Ok(Some(chunk)),
             chunker::Action::Done => return Ok(None),
             chunker::Action::Query(q) => {
-                let table_err = |e: chunker::Error| Error::Table {
-                    at: at.clone(),
-                    reason: format!(
-                        "walking the index on the {server}: {}",
-                        redact(&e.to_string())
-                    ),
-                };
+                let doing = format!("walking the index on the {server}");
+                let table_err = |e: chunker::Error| table_err(&at, Some(&doing), &e);
                 let rows = chunker::live::answer(conn, walker, &q).map_err(table_err)?;
                 walker.on_rows(rows).map_err(table_err)?;
             }
@@ -233,5 +279,81 @@ pub fn next_chunk(
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(chunk: Option<u64>) -> At {
+        At {
+            table: "d.t".into(),
+            chunk,
+        }
+    }
+
+    #[test]
+    fn chunker_errors_are_not_prefixed_twice() {
+        let e = chunker::Error::NoSuchIndex {
+            table: "d.t".into(),
+            index: "k".into(),
+        };
+        assert_eq!(
+            table_err(&at(None), None, &e).to_string(),
+            "table d.t: no index named \"k\""
+        );
+        let e = chunker::Error::NoProgress {
+            table: "d.t".into(),
+            chunk: 4,
+            boundary: "[1]".into(),
+        };
+        assert_eq!(
+            table_err(&at(None), Some("walking the index on the source"), &e).to_string(),
+            "table d.t chunk 4: walking the index on the source: walk made no progress at \
+             boundary [1]"
+        );
+        let e = chunker::Error::Mysql {
+            table: "d.t".into(),
+            chunk: Some(2),
+            source: mysql::Error::MySqlError(mysql::MySqlError {
+                state: "HY000".into(),
+                message: "Lock wait timeout exceeded".into(),
+                code: 1205,
+            }),
+        };
+        let text = table_err(&at(Some(2)), None, &e).to_string();
+        assert_eq!(
+            text,
+            "table d.t chunk 2: server error 1205 (HY000): Lock wait timeout exceeded"
+        );
+        // Another table's name is not taken for the prefix.
+        assert_eq!(
+            without_table_prefix("table d.tt: no index", "d.t"),
+            "table d.tt: no index"
+        );
+        assert_eq!(
+            without_table_prefix("table d.t, chunk x: y", "d.t"),
+            "table d.t, chunk x: y"
+        );
+    }
+
+    #[test]
+    fn server_errors_are_in_words() {
+        let e = server_err(
+            at(Some(0)),
+            "target",
+            mysql::Error::MySqlError(mysql::MySqlError {
+                state: "42S02".into(),
+                message: "Table 'd.t' doesn't exist".into(),
+                code: 1146,
+            }),
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with("table d.t chunk 0: target: server error 1146 (42S02): Table 'd.t'"),
+            "{text}"
+        );
+        assert!(!text.contains("MySqlError"), "{text}");
     }
 }

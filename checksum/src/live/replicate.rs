@@ -16,7 +16,7 @@ use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
 
 use super::throttle::{Throttle, Wait};
-use super::{next_chunk, server_err};
+use super::{next_chunk, server_err, table_err};
 use crate::checkpoint::Checkpoint;
 use crate::engine::RowPlan;
 use crate::error::{At, Error};
@@ -126,10 +126,7 @@ pub fn replicate_table(
     if done.finished {
         return Ok(done.chunks);
     }
-    let table_err = |e: chunker::Error| Error::Table {
-        at: at.clone(),
-        reason: e.to_string(),
-    };
+    let table_err = |e: chunker::Error| table_err(&at, None, &e);
     let choice = choose_key(table, opts.index.as_deref()).map_err(table_err)?;
     let mut walker = match &done.last_done {
         Some(last) => Walker::resume_after(table, &choice, opts.chunk_size, last),
