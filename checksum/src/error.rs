@@ -88,7 +88,7 @@ pub enum Error {
         message: String,
     },
     /// A progress checkpoint could not be read or written.
-    #[error("checkpoint {path}: {message}")]
+    #[error("checkpoint file {path}: {message}")]
     Checkpoint {
         /// The checkpoint file.
         path: String,
