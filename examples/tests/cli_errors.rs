@@ -445,6 +445,34 @@ fn wrong_passwords_same_server_missing_names_and_a_non_replica_against_live_serv
         "{err}"
     );
 
+    // A checkpoint that is not one: named, with what to do (was "expected value at line 1
+    // column 1"); a missing index: the table named once (was "table d.t: table d.t: ...").
+    let dir = scratch("checkpoint")?;
+    let garbage = dir.join("run.json");
+    std::fs::write(&garbage, "not json")?;
+    let compare = |extra: &[&str]| {
+        let mut args = vec![
+            "--source",
+            &good,
+            "--target",
+            &good2,
+            "--tables",
+            "shop.orders",
+        ];
+        args.extend(extra);
+        fails(CHECKSUM, &args)
+    };
+    let err = compare(&["--checkpoint", text(&garbage)])?;
+    assert!(
+        err.contains(&format!("checkpoint file {}", garbage.display()))
+            && err.contains("delete it to start over"),
+        "{err}"
+    );
+    let err = compare(&["--index", "nosuch"])?;
+    assert!(err.contains("no index named"), "{err}");
+    assert_eq!(err.matches("shop.orders").count(), 1, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+
     // --replicate against a target that is not a replica waited forever for the checksums.
     let err = fails(
         CHECKSUM,
