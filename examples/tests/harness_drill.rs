@@ -4,32 +4,14 @@
 //! (restart from the primary's next file at position 4) then works.
 
 use std::error::Error;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use examples::harness::{HarnessError, Pair, ReplicaStatus, ReplicationMode};
+use examples::harness::{HarnessError, Pair, ReplicationMode};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
 /// A limit for a loaded machine, not a performance assertion.
 const PATIENCE: Duration = Duration::from_secs(60);
-
-fn wait_for_status(
-    pair: &Pair,
-    what: &str,
-    pred: impl Fn(&ReplicaStatus) -> bool,
-) -> Result<ReplicaStatus, Box<dyn Error>> {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let status = pair.replica_status()?;
-        if pred(&status) {
-            return Ok(status);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("replica never {what}; last status {status:?}").into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 #[test]
 fn a_torn_primary_binlog_stops_the_replica_with_error_1236() -> TestResult {
@@ -56,7 +38,7 @@ fn a_torn_primary_binlog_stops_the_replica_with_error_1236() -> TestResult {
         .set_len(cut)?;
     pair.primary.restart()?;
 
-    let stopped = wait_for_status(&pair, "stopped with an IO error", |s| {
+    let stopped = pair.wait_for_status("stopped with an IO error", PATIENCE, |s| {
         s.io_running == "No" && s.last_io_errno != 0
     })?;
     assert_eq!(stopped.last_io_errno, 1236, "{stopped:?}");

@@ -5,31 +5,12 @@ use std::collections::HashSet;
 use std::error::Error;
 use std::time::{Duration, Instant};
 
-use examples::harness::{self, Pair, ReplicaStatus, Server, ServerOptions};
+use examples::harness::{self, Pair, Server, ServerOptions};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
 /// Generous: these are limits for a loaded 2-core machine, not performance assertions.
 const PATIENCE: Duration = Duration::from_secs(60);
-
-/// Polls the replica's status until `pred` holds (or `PATIENCE` runs out).
-fn wait_for_status(
-    pair: &Pair,
-    what: &str,
-    pred: impl Fn(&ReplicaStatus) -> bool,
-) -> Result<ReplicaStatus, Box<dyn Error>> {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let status = pair.replica_status()?;
-        if pred(&status) {
-            return Ok(status);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("replica never {what}; last status {status:?}").into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 #[test]
 fn pair_replicates_and_reconnects_after_the_primary_is_killed() -> TestResult {
@@ -53,7 +34,7 @@ fn pair_replicates_and_reconnects_after_the_primary_is_killed() -> TestResult {
     // Crash the primary: the replica's IO thread loses its connection and starts retrying.
     pair.primary.kill()?;
     assert!(!pair.primary.is_running());
-    let lost = wait_for_status(&pair, "noticed the primary was gone", |s| {
+    let lost = pair.wait_for_status("noticed the primary was gone", PATIENCE, |s| {
         s.io_running != "Yes"
     })?;
     assert_eq!(lost.sql_running, "Yes", "{lost:?}");

@@ -99,6 +99,31 @@ impl Pair {
         })
     }
 
+    /// Polls the replica's `SHOW SLAVE STATUS` until `pred` holds, and returns that status.
+    /// `what` says what is awaited ("stopped with an IO error"); when `timeout` passes first, the
+    /// error names it together with the last status seen.
+    pub fn wait_for_status(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&ReplicaStatus) -> bool,
+    ) -> Result<ReplicaStatus, HarnessError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let status = self.replica_status()?;
+            if pred(&status) {
+                return Ok(status);
+            }
+            if Instant::now() > deadline {
+                return Err(HarnessError::Replication {
+                    port: self.replica.port(),
+                    detail: format!("never {what} within {timeout:?}; last status {status:?}"),
+                });
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
     /// Waits until the replica's IO and SQL threads run and it has applied every GTID in the
     /// primary's binary log (`@@gtid_slave_pos` covers `@@gtid_binlog_pos` domain by domain),
     /// or its executed file and position reached the primary's `SHOW MASTER STATUS`.
