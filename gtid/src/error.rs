@@ -64,6 +64,24 @@ pub enum Error {
         /// Character index of its first character.
         position: usize,
     },
+    /// A tag in a GTID set text with no interval after it: `uuid:1-5:x`, `uuid:a:b:1`,
+    /// `uuid:tag`.
+    ///
+    /// MySQL's documented syntax is `uuid:[tag:]interval[:interval]...`, so a tag names the
+    /// intervals that follow it; one with none says nothing, and is most often text cut short
+    /// or a mistyped interval. The server's parser (MySQL 8.4, `Gtid_set::add_gtid_text`)
+    /// accepts it and adds nothing; [`GtidSet::parse_lenient`](crate::GtidSet::parse_lenient)
+    /// does the same, the strict parser reports it.
+    #[error(
+        "tag {tag:?} at character {position} has no interval after it \
+         (expected uuid:tag:N or uuid:tag:N-M)"
+    )]
+    TagWithoutInterval {
+        /// The tag as written (cut if very long).
+        tag: String,
+        /// Character index of its first character.
+        position: usize,
+    },
     /// A string given to [`Tag::new`](crate::Tag::new) is not a valid tag.
     #[error("invalid tag {tag:?}: {reason}")]
     InvalidTag {
@@ -140,6 +158,7 @@ impl Error {
             | Error::NotDecimal { position, .. }
             | Error::ReversedInterval { position, .. }
             | Error::TagTooLong { position, .. }
+            | Error::TagWithoutInterval { position, .. }
             | Error::NumberTooLarge { position, .. }
             | Error::DuplicateDomain { position, .. } => Some(*position),
             _ => None,

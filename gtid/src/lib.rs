@@ -53,8 +53,8 @@
 //! - whitespace (space, `\t`, `\n`, `\v`, `\f`, `\r`) is allowed before and after every token;
 //! - the empty string, whitespace only, `","`, leading, trailing and repeated commas are valid;
 //! - UUIDs are the dashed 36-character form, hex digits in either case; printed lowercase;
-//! - a UUID (or tag) may appear several times and with no interval at all; its intervals are
-//!   merged, whether they overlap, touch or come out of order;
+//! - a UUID (or tag) may appear several times, a UUID also with no interval at all; its
+//!   intervals are merged, whether they overlap, touch or come out of order;
 //! - tags (`uuid:tag:1-5`, MySQL 8.3+): `[A-Za-z_][A-Za-z0-9_]{0,31}`, folded to lowercase; a tag
 //!   applies to the intervals after it up to the next tag or comma (`uuid:1:a:2:b:3` holds
 //!   `uuid:1`, `uuid:a:2`, `uuid:b:3`); `uuid:tag:1` and `uuid:1` are different GTIDs;
@@ -67,6 +67,7 @@
 //! | `010`, `0x10`, `+5` | octal 8, hex 16, 5 (`strtoll` base 0) | error [`Error::NotDecimal`] / [`Error::Syntax`] |
 //! | `5-4`, `5-0` (reversed) | silently empty | error [`Error::ReversedInterval`]; empty with [`GtidSet::parse_lenient`] |
 //! | `5-` (no end) | silently empty | error [`Error::Syntax`]; empty with [`GtidSet::parse_lenient`] |
+//! | `uuid:1-5:x`, `uuid:tag` (a tag with no interval after it) | accepted, the tag adds nothing | error [`Error::TagWithoutInterval`]; ignored by [`GtidSet::parse_lenient`] |
 //! | `5-5` | GNO 5 | GNO 5 |
 //!
 //! Parsing is one pass; memory grows only with the intervals actually read. Intervals that

@@ -6,6 +6,7 @@
 //! set       := ","* (uuid_set (","+ uuid_set)*)? ","*
 //! uuid_set  := UUID (":" element)*
 //! element   := TAG | interval          -- a tag applies to the intervals after it
+//!                                      -- strict: a TAG must be followed by ":" interval
 //! interval  := GNO ("-" GNO)?
 //! UUID      := 8-4-4-4-12 hex digits, any case
 //! TAG       := [A-Za-z_][A-Za-z0-9_]{0,31}, folded to lowercase
@@ -27,12 +28,13 @@ use crate::text::Cursor;
 use crate::tsid::Tsid;
 use crate::uuid::Uuid;
 
-/// How to treat the two legacy quirks MySQL accepts silently.
+/// How to treat the legacy quirks MySQL accepts silently.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
-    /// `5-4` and `5-` are errors.
+    /// `5-4`, `5-` and a tag with no interval after it (`uuid:1-5:x`) are errors.
     Strict,
-    /// `5-4`, `5-0` and `5-` are accepted and contribute nothing, as in MySQL.
+    /// `5-4`, `5-0`, `5-` and a tag with no interval after it are accepted and contribute
+    /// nothing, as in MySQL.
     Lenient,
 }
 
@@ -76,19 +78,27 @@ pub(crate) fn parse_set(text: &str, mode: Mode) -> Result<GtidSet, Error> {
         let uuid = Uuid::parse_at(&mut c)?;
         b.switch(Tsid::new(uuid));
         let mut after = "':' or ',' after uuid";
+        // Byte range of the last tag read, until an interval follows it.
+        let mut bare_tag: Option<(usize, usize)> = None;
         c.skip_space();
         while c.eat(b':') {
             c.skip_space();
             match c.peek() {
                 Some(x) if x.is_ascii_alphabetic() || x == b'_' => {
+                    if let Some(tag) = bare_tag.filter(|_| mode == Mode::Strict) {
+                        return Err(tag_without_interval(&c, tag));
+                    }
+                    let start = c.pos();
                     let tag = Tag::parse_at(&mut c)?;
                     b.switch(Tsid::tagged(uuid, tag));
+                    bare_tag = Some((start, c.pos()));
                     after = "':' or ',' after tag";
                 }
                 Some(x) if x.is_ascii_digit() => {
                     if let Some(iv) = interval_at(&mut c, mode)? {
                         b.push(iv);
                     }
+                    bare_tag = None;
                     after = "':' or ',' after interval";
                 }
                 _ => return Err(c.expected("a tag or a gno after ':'")),
@@ -98,8 +108,20 @@ pub(crate) fn parse_set(text: &str, mode: Mode) -> Result<GtidSet, Error> {
         if !(c.at_end() || c.peek() == Some(b',')) {
             return Err(c.expected(after));
         }
+        if let Some(tag) = bare_tag.filter(|_| mode == Mode::Strict) {
+            return Err(tag_without_interval(&c, tag));
+        }
     }
     Ok(b.finish())
+}
+
+/// The tag at bytes `start..end` has no interval after it (`uuid:1-5:x`, `uuid:a:b:1`,
+/// `uuid:tag`).
+fn tag_without_interval(c: &Cursor<'_>, (start, end): (usize, usize)) -> Error {
+    Error::TagWithoutInterval {
+        tag: c.excerpt_between(start, end),
+        position: c.char_index(start),
+    }
 }
 
 /// Reads `N` or `N-M`. `None` for an interval that is empty under lenient rules.

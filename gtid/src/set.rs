@@ -51,9 +51,10 @@ impl GtidSet {
         GtidSet { map }
     }
 
-    /// Parses like [`FromStr`], but accepts the two legacy forms MySQL silently treats as empty:
-    /// a reversed interval (`5-4`, `5-0`) and a dangling `-` (`5-`). They add nothing, exactly as
-    /// on the server. Use this for text that MySQL itself accepted.
+    /// Parses like [`FromStr`], but accepts the legacy forms MySQL silently treats as empty:
+    /// a reversed interval (`5-4`, `5-0`), a dangling `-` (`5-`) and a tag with no interval
+    /// after it (`uuid:1-5:x`, `uuid:tag`). They add nothing, exactly as on the server. Use this
+    /// for text that MySQL itself accepted.
     ///
     /// ```
     /// let s = gtid::GtidSet::parse_lenient("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-3:5-4")?;

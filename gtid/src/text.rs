@@ -111,6 +111,11 @@ impl<'a> Cursor<'a> {
         excerpt(self.text.get(start..self.pos).unwrap_or(""))
     }
 
+    /// The text between bytes `start` and `end`, cut for an error message.
+    pub(crate) fn excerpt_between(&self, start: usize, end: usize) -> String {
+        excerpt(self.text.get(start..end).unwrap_or(""))
+    }
+
     /// The run of ASCII alphanumerics starting at `start`, cut for an error message.
     pub(crate) fn word_at(&self, start: usize) -> String {
         let end = self.bytes[start.min(self.bytes.len())..]

@@ -168,10 +168,121 @@ fn gunit_tagged_sets() {
     let spaced = set(&format!("{U}:tag_1 : 1-2 , {A}:TAG_1:3"));
     assert_eq!(spaced.to_string(), format!("{U}:tag_1:1-2,\n{A}:tag_1:3"));
 
-    assert!(set(&format!("{U}:tag_1")).is_empty());
-    assert_eq!(set(&format!("{U}:a:b:1")).to_string(), format!("{U}:b:1"));
+    // A tag with no interval after it adds nothing on the server; only the lenient parser
+    // accepts it (see `tag_without_interval`).
+    assert!(GtidSet::parse_lenient(&format!("{U}:tag_1"))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        GtidSet::parse_lenient(&format!("{U}:a:b:1"))
+            .unwrap()
+            .to_string(),
+        format!("{U}:b:1")
+    );
     // "…111111111111 " (a UUID, no intervals, trailing space) is a valid entry.
     assert!(set("11111111-1111-1111-1111-111111111111 ").is_empty());
+}
+
+// A tag with no interval after it: `uuid:1-5:x` is the tag `x` naming nothing. The manual's
+// syntax is `uuid:[tag:]interval[:interval]...`; the server's parser (MySQL 8.4,
+// sql/rpl_gtid_set.cc `Gtid_set::add_gtid_text`: after ':' it reads a tag if one is there and
+// only switches the current TSID, then accepts ',' or the end) takes it and adds nothing, and
+// gunit legacy_gtid_set-t.cc `GtidSetParsingTestFormat` lists such texts as valid. The lenient
+// parser does the same; the strict parser names the tag and where it is, since such text is
+// most often cut short or has a mistyped interval.
+#[test]
+fn tag_without_interval() {
+    let cases: &[(&str, &str, usize)] = &[
+        (":1-5:x", "x", 41),
+        (":1-5:x ", "x", 41),
+        (":1-5:Tag_1,", "Tag_1", 41),
+        (":tag_1", "tag_1", 37),
+        (":a:b:1", "a", 37),
+        (":1:a : b:2", "a", 39),
+    ];
+    for (suffix, tag, position) in cases {
+        let text = format!("{U}{suffix}");
+        let e = err(&text);
+        assert_eq!(
+            e,
+            Error::TagWithoutInterval {
+                tag: tag.to_string(),
+                position: *position,
+            },
+            "{text:?}"
+        );
+        assert_eq!(e.position(), Some(*position));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "tag {tag:?} at character {position} has no interval after it \
+                 (expected uuid:tag:N or uuid:tag:N-M)"
+            )
+        );
+    }
+    // Later in a longer set, after a comma: the position is still the tag's.
+    assert_eq!(err(&format!("{A}:1,{U}:2:x,{B}:3")).position(), Some(78));
+    // A tag followed by an interval is fine wherever it is.
+    assert_eq!(
+        set(&format!("{U}:1-5:x:7")).to_string(),
+        format!("{U}:1-5:x:7")
+    );
+    // Lenient, as MySQL: the tag adds nothing.
+    assert_eq!(
+        GtidSet::parse_lenient(&format!("{U}:1-5:x")).unwrap(),
+        set(&format!("{U}:1-5"))
+    );
+    assert_eq!(
+        GtidSet::parse_lenient(&format!("{U}:1-5:x, {A}:tag_1")).unwrap(),
+        set(&format!("{U}:1-5"))
+    );
+    // Still errors in both modes: what follows the tag is not ':', ',' or the end.
+    assert!(GtidSet::parse_lenient(&format!("{U}:1-5:x-1")).is_err());
+    assert!(GtidSet::parse_lenient(&format!("{U}:1-5:x;")).is_err());
+}
+
+// gunit legacy_gtid_set-t.cc `GtidSetParsingTestFormat`: the texts MySQL accepts, several with a
+// tag that has no interval, and the sets they make, through the lenient parser.
+#[test]
+fn gunit_parsing_test_format_lenient() {
+    const U1: &str = "11111111-1111-1111-1111-111111111111";
+    const U2: &str = "11111111-1111-1111-1111-111111111112";
+    let expected = [
+        format!("{U1}:tag_1:1-2"),
+        format!("{U1}:1-2,{U2}:tag_1:1-2"),
+        format!("{U1}:1-2,{U2}:tag_1:1-4:tag_2:1-2"),
+    ];
+    let valid: [(String, usize); 7] = [
+        (format!("{U1}:tag_1 : 1-2 , {U1}, {U1}:tag_1 "), 0),
+        (format!("{U2}:tag_1 : 1-2 , {U1}:1-2, {U2}:tag_1 "), 1),
+        (
+            format!("{U2}:tag_1 : 1-2 : 3-4 : tag_2: 1-2 , {U1}:1-2, {U2}:tag_1  ,,, "),
+            2,
+        ),
+        (format!("{U1}:tag_1 : 2 ,, {U1}:tag_1:1, {U1}:tag_1 "), 0),
+        (format!("{U2}:tag_1 : 1-2 , {U1}:1-2, {U1} "), 1),
+        (
+            format!("{U2}:tag_1 : 1 : 2 : 3 : 4 : tag_2: 1-2 , {U1}:1-2, {U2}:tag_1  ,,, "),
+            2,
+        ),
+        (
+            format!("{U1}:1-2,{U2}:tag_1:1-4:tag_2:1-2, {U2}:tag_1  ,,, "),
+            2,
+        ),
+    ];
+    for (text, i) in &valid {
+        let parsed = GtidSet::parse_lenient(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(parsed, set(&expected[*i]), "{text:?}");
+        // Strict takes the one text without a bare tag and names the bare tag in the others.
+        match text.parse::<GtidSet>() {
+            Ok(s) => assert_eq!(s, parsed, "{text:?}"),
+            Err(e) => assert!(
+                matches!(e, Error::TagWithoutInterval { ref tag, .. } if tag == "tag_1"),
+                "{text:?}: {e}"
+            ),
+        }
+    }
+    assert!(valid[4].0.parse::<GtidSet>().is_ok());
 }
 
 // gunit gtid_tag-t.cc, through the set parser: a 33-character tag, a tag with '-' or '.'.
