@@ -36,11 +36,24 @@ fn plain(text: &str) -> String {
     lowercase_first(&text)
 }
 
+/// Why a TCP or socket connect failed (the driver's description, plain) and what to check.
+fn could_not_connect(desc: &str, kind: std::io::ErrorKind) -> String {
+    use std::io::ErrorKind;
+    let hint = match kind {
+        ErrorKind::ConnectionRefused => {
+            "is the server running, and listening on that host and port?"
+        }
+        ErrorKind::TimedOut => "no answer: check the host, the port and any firewall",
+        _ if desc.contains("lookup") => "check the host name",
+        _ => "check the host and port",
+    };
+    format!("{}; {hint}", plain(desc))
+}
+
 /// The driver's error in words, with what to check next where that is knowable. Never holds
 /// the password (the driver's messages do not carry it).
 pub fn describe(e: &mysql::Error) -> String {
     use mysql::{DriverError, Error, UrlError};
-    use std::io::ErrorKind;
     match e {
         Error::UrlError(u) => match u {
             UrlError::ParseError(p) => format!(
@@ -59,15 +72,10 @@ pub fn describe(e: &mysql::Error) -> String {
             other => lowercase_first(&other.to_string()),
         },
         Error::DriverError(DriverError::CouldNotConnect(Some((addr, desc, kind)))) => {
-            let hint = match kind {
-                ErrorKind::ConnectionRefused => {
-                    "is the server running, and listening on that host and port?"
-                }
-                ErrorKind::TimedOut => "no answer: check the host, the port and any firewall",
-                _ if desc.contains("lookup") => "check the host name",
-                _ => "check the host and port",
-            };
-            format!("cannot connect to {addr}: {}; {hint}", plain(desc))
+            format!(
+                "cannot connect to {addr}: {}",
+                could_not_connect(desc, *kind)
+            )
         }
         Error::DriverError(DriverError::ConnectTimeout) => format!(
             "no answer within {} s: check the host, the port and any firewall",
@@ -117,6 +125,27 @@ pub fn login(opts: Opts) -> Result<Conn, String> {
 }
 
 fn login_within(opts: Opts, limit: Duration) -> Result<Conn, String> {
+    try_login(opts, limit).map_err(|failure| match failure {
+        LoginFailure::Driver(e) => describe(&e),
+        LoginFailure::Silent => silent(limit),
+    })
+}
+
+/// Why a login did not happen: the driver's error, or nothing heard within the limit.
+enum LoginFailure {
+    Driver(mysql::Error),
+    Silent,
+}
+
+fn silent(limit: Duration) -> String {
+    format!(
+        "connected, but no MySQL login within {} s: is a MySQL or MariaDB server \
+         listening on that port (and not, say, a web server or a stuck proxy)?",
+        limit.as_secs()
+    )
+}
+
+fn try_login(opts: Opts, limit: Duration) -> Result<Conn, LoginFailure> {
     // The driver has no timeout for the greeting and login once TCP is up, and a read
     // timeout in the options would stay on every later (possibly long) query. So the login
     // runs on a thread of its own and is given up after `limit`: a port where something
@@ -129,12 +158,8 @@ fn login_within(opts: Opts, limit: Duration) -> Result<Conn, String> {
     });
     match rx.recv_timeout(limit) {
         Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(e)) => Err(describe(&e)),
-        Err(_) => Err(format!(
-            "connected, but no MySQL login within {} s: is a MySQL or MariaDB server \
-             listening on that port (and not, say, a web server or a stuck proxy)?",
-            limit.as_secs()
-        )),
+        Ok(Err(e)) => Err(LoginFailure::Driver(e)),
+        Err(_) => Err(LoginFailure::Silent),
     }
 }
 
@@ -146,13 +171,42 @@ pub fn open(url: &str, server: &str) -> Result<Conn, Error> {
 }
 
 fn open_within(url: &str, server: &str, limit: Duration) -> Result<Conn, Error> {
-    parse_url(url)
-        .and_then(|opts| login_within(opts, limit))
-        .map_err(|message| Error::Connect {
-            server: server.to_string(),
-            url: redact_url(url),
-            message,
-        })
+    let shown = redact_url(url);
+    let message = match parse_url(url) {
+        Err(message) => message,
+        Ok(opts) => match try_login(opts, limit) {
+            Ok(conn) => return Ok(conn),
+            Err(LoginFailure::Driver(e)) => describe_for(&e, &shown),
+            Err(LoginFailure::Silent) => silent(limit),
+        },
+    };
+    Err(Error::Connect {
+        server: server.to_string(),
+        url: shown,
+        message,
+    })
+}
+
+/// [`describe`] for a message that [`Error::Connect`] already starts with "cannot connect to
+/// the SERVER at URL": a failed connect says what happened and what to check, without a
+/// second "cannot connect to ADDR" (ADDR is named only when the URL does not show it, as for
+/// a socket path).
+fn describe_for(e: &mysql::Error, shown_url: &str) -> String {
+    match e {
+        mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((
+            addr,
+            desc,
+            kind,
+        )))) => {
+            let reason = could_not_connect(desc, *kind);
+            if shown_url.contains(addr.as_str()) {
+                reason
+            } else {
+                format!("{addr}: {reason}")
+            }
+        }
+        other => describe(other),
+    }
 }
 
 #[cfg(test)]
@@ -183,11 +237,14 @@ mod tests {
     fn a_closed_port_and_a_bad_url_are_sentences() {
         let e = open("mysql://root:pw@127.0.0.1:1", "target").expect_err("refused");
         let text = e.to_string();
-        assert!(
-            text.starts_with("cannot connect to the target at mysql://root:***@127.0.0.1:1: cannot connect to 127.0.0.1:1: connection refused"),
-            "{text}"
+        // "cannot connect" once: the server's role and the URL, then what happened and what
+        // to check (it used to repeat "cannot connect to 127.0.0.1:1" after the URL).
+        assert_eq!(
+            text,
+            "cannot connect to the target at mysql://root:***@127.0.0.1:1: connection refused; \
+             is the server running, and listening on that host and port?"
         );
-        assert!(text.contains("is the server running"), "{text}");
+        assert_eq!(text.matches("cannot connect").count(), 1, "{text}");
         assert!(
             !text.contains("os error") && !text.contains("DriverError"),
             "{text}"
@@ -199,6 +256,43 @@ mod tests {
             !text.contains("ParseError") && !text.contains("s3"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_failed_connect_names_the_address_once() {
+        let refused = |addr: &str| {
+            mysql::Error::DriverError(mysql::DriverError::CouldNotConnect(Some((
+                addr.to_string(),
+                "Connection refused (os error 111)".to_string(),
+                std::io::ErrorKind::ConnectionRefused,
+            ))))
+        };
+        // On its own (the examples print it after their own "SIDE URL: "), it names the address.
+        assert_eq!(
+            describe(&refused("db1:3306")),
+            "cannot connect to db1:3306: connection refused; is the server running, and \
+             listening on that host and port?"
+        );
+        // After "cannot connect to the source at URL", the URL shows host and port already.
+        let url = "mysql://root:***@db1:3306/shop";
+        assert_eq!(
+            describe_for(&refused("db1:3306"), url),
+            "connection refused; is the server running, and listening on that host and port?"
+        );
+        // A socket path is not in the URL's host and port: it is named, still not "cannot
+        // connect" a second time.
+        let text = describe_for(&refused("/run/mysqld/mysqld.sock"), url);
+        assert!(
+            text.starts_with("/run/mysqld/mysqld.sock: connection refused;"),
+            "{text}"
+        );
+        // Other failures read as `describe` says them.
+        let denied = mysql::Error::MySqlError(mysql::MySqlError {
+            state: "28000".into(),
+            message: "Access denied for user 'root'@'localhost'".into(),
+            code: 1045,
+        });
+        assert_eq!(describe_for(&denied, url), describe(&denied));
     }
 
     #[test]
