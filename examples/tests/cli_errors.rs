@@ -276,6 +276,14 @@ fn malformed_gtid_sets_name_the_argument_and_the_character() -> TestResult {
         "{err}"
     );
     assert!(err.contains(&format!("\n  {}^", " ".repeat(37))), "{err}");
+    // A tag with no interval after it (text cut short, or a mistyped interval): named, with
+    // the caret under it, not read as `uuid:1-5`.
+    let err = fails(GTID, &["normalize", &format!("{uuid}:1-5:x")])?;
+    assert!(
+        err.contains("argument 1: tag \"x\" at character 41 has no interval after it"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("\n  {}^", " ".repeat(41))), "{err}");
     let err = fails(GTID, &["subset", &format!("{uuid}:1"), "x"])?;
     assert!(
         err.contains("argument 2") && err.contains("at character 0"),
