@@ -1,11 +1,17 @@
-//! The drill-down: chunk checksums on both servers, bisection of differing chunks, row fetch of
-//! small differing ranges (see the parent module's docs).
+//! The drill-down: chunk checksums on both servers, splitting of differing chunks (by value into
+//! up to 8 for a single-column integer key, at the middle key otherwise), row fetch of small
+//! differing ranges (see the parent module's docs).
 
+use chunker::sql::{qualified, quote_ident};
 use chunker::{Table, Value};
+use mysql::prelude::Queryable;
 use mysql::Conn;
 
 use super::fetch;
-use super::range::{checksum_range, key_at, predicate, Hashing, Range, RangeHash, Sum};
+use super::range::{
+    checksum_range, checksum_ranges, key_at, predicate, Hashing, IntCutter, IntKey, IntRange,
+    Range, RangeHash, Sum,
+};
 use crate::diff::{diff_keyed, diff_multiset, Difference};
 use crate::error::Error;
 use crate::key::{CompareKey, IdentityKey, Row};
@@ -13,7 +19,8 @@ use crate::key::{CompareKey, IdentityKey, Row};
 /// Tuning of [`diff_table`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DrillOptions {
-    /// Rows per first-level chunk (cut on the source's key).
+    /// Rows per first-level chunk (cut on the source's key; for an integer key, by value, about
+    /// this many rows of the source).
     pub chunk_rows: u64,
     /// A differing range with at most this many rows on each side is fetched row by row.
     pub leaf_rows: u64,
@@ -40,7 +47,8 @@ impl Default for DrillOptions {
 pub struct DrillStats {
     /// Range checksum statements run (both sides together).
     pub checksums: u64,
-    /// Key queries run (chunk boundaries and split points).
+    /// Key queries run: chunk boundaries and split points of a key walk, or the `MIN`/`MAX`
+    /// query per server of an integer key (whose ranges are cut by value, without key queries).
     pub splits: u64,
     /// Rows received from both servers together: checksum results, keys and fetched rows.
     pub rows_read: u64,
@@ -142,7 +150,7 @@ fn first_level(
 }
 
 /// The chunks of the first level with the source's and the target's checksums.
-type FirstLevel = (Vec<Range>, Vec<Sum>, Vec<Sum>);
+type FirstLevel<R = Range> = (Vec<R>, Vec<Sum>, Vec<Sum>);
 
 fn panicked(table: &Table) -> Error {
     Error::Server {
@@ -198,6 +206,10 @@ pub fn diff_table(
         }
         return Ok(out);
     };
+
+    if let Some(ik) = IntKey::of(table, &key) {
+        return diff_int(source, target, table, &key, ik, options, hash);
+    }
 
     // First level: chunks cut on the source's key, checksummed on both servers at once.
     let (ranges, src_sums, tgt_sums) =
@@ -278,8 +290,9 @@ fn compare_range(
     pred: Option<&str>,
     stats: &mut DrillStats,
 ) -> Result<Vec<Difference>, Error> {
-    let src = fetch(source, "source", table, key, pred)?;
-    let tgt = fetch(target, "target", table, key, pred)?;
+    let (src, tgt) = on_both(source, target, table, |c, side| {
+        fetch(c, side, table, key, pred)
+    })?;
     stats.rows_fetched += (src.len() + tgt.len()) as u64;
     stats.rows_read += (src.len() + tgt.len()) as u64;
     match key {
@@ -339,4 +352,253 @@ pub fn recheck(
         }
     }
     Ok(out)
+}
+
+/// `f` on both servers at once (the target's side on a scoped thread).
+fn on_both<T: Send>(
+    source: &mut Conn,
+    target: &mut Conn,
+    table: &Table,
+    f: impl Fn(&mut Conn, &'static str) -> Result<T, Error> + Sync,
+) -> Result<(T, T), Error> {
+    std::thread::scope(|scope| {
+        let f = &f;
+        let t = scope.spawn(move || f(target, "target"));
+        let s = f(source, "source");
+        let t = t.join().unwrap_or_else(|_| Err(panicked(table)));
+        Ok((s?, t?))
+    })
+}
+
+/// The smallest and largest key of one server (`None`: the table is empty there).
+fn int_bounds(
+    conn: &mut Conn,
+    side: &'static str,
+    table: &Table,
+    ik: IntKey,
+) -> Result<Option<(i128, i128)>, Error> {
+    let col = &table.columns[ik.column];
+    let name = quote_ident(&col.name);
+    let sql = format!(
+        "SELECT /*sync-plan key*/ MIN({name}), MAX({name}) FROM {}",
+        qualified(table)
+    );
+    let row: Option<(mysql::Value, mysql::Value)> =
+        conn.query_first(sql).map_err(super::server(table, side))?;
+    let Some((min, max)) = row else {
+        return Ok(None);
+    };
+    let (min, max) = (
+        super::from_mysql(table, col, min)?,
+        super::from_mysql(table, col, max)?,
+    );
+    match (ik.int(&min), ik.int(&max)) {
+        (Some(lo), Some(hi)) => Ok(Some((lo, hi))),
+        _ if min.is_null() && max.is_null() => Ok(None),
+        _ => Err(Error::Server {
+            table: table.qualified_name(),
+            side,
+            message: format!(
+                "the key {} came back as {min:?} and {max:?}, not integers",
+                col.name
+            ),
+        }),
+    }
+}
+
+/// The first level of an integer key: ranges cut by [`IntCutter`] on the source's row counts,
+/// checksummed on both servers at once (the target's thread checksums each range as the
+/// source's thread cuts it).
+fn int_first_level(
+    source: &mut Conn,
+    target: &mut Conn,
+    table: &Table,
+    key: &IdentityKey,
+    ik: IntKey,
+    mut cutter: IntCutter,
+    hash: Hashing,
+) -> Result<FirstLevel<IntRange>, Error> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<Option<String>>();
+        let on_target = scope.spawn(move || -> Result<Vec<Sum>, Error> {
+            let mut sums = Vec::new();
+            for pred in rx {
+                sums.push(checksum_range(
+                    target,
+                    "target",
+                    table,
+                    Some(key),
+                    pred.as_deref(),
+                    hash,
+                )?);
+            }
+            Ok(sums)
+        });
+        let mut walk = || -> Result<(Vec<IntRange>, Vec<Sum>), Error> {
+            let (mut ranges, mut sums) = (Vec::new(), Vec::new());
+            while let Some(range) = cutter.next_range() {
+                let pred = predicate(table, key, &range.range(table, ik)?)?;
+                if tx.send(pred.clone()).is_err() {
+                    // The target's thread stopped: its error is reported below.
+                    break;
+                }
+                let sum =
+                    checksum_range(source, "source", table, Some(key), pred.as_deref(), hash)?;
+                cutter.observe(sum.rows);
+                sums.push(sum);
+                ranges.push(range);
+            }
+            Ok((ranges, sums))
+        };
+        let walked = walk();
+        drop(tx);
+        let on_target = on_target.join().unwrap_or_else(|_| Err(panicked(table)));
+        let (ranges, src_sums) = walked?;
+        let tgt_sums = on_target?;
+        if tgt_sums.len() != ranges.len() {
+            return Err(Error::Server {
+                table: table.qualified_name(),
+                side: "target",
+                message: "the target's checksums stopped early".to_string(),
+            });
+        }
+        Ok((ranges, src_sums, tgt_sums))
+    })
+}
+
+/// Most sub-ranges a differing integer range is split into at once.
+const MAX_FANOUT: u64 = 8;
+
+/// Leaf ranges fetched per statement.
+const LEAVES_PER_FETCH: usize = 64;
+
+/// [`diff_table`] for a single-column integer key: no key walk. The key's smallest and largest
+/// values on both servers bound the domain; the first level is cut by value
+/// ([`IntCutter`]); a differing range is split by value into up to [`MAX_FANOUT`] sub-ranges of
+/// equal width, all the differing ranges of one level at once: one statement per server
+/// checksums every sub-range but the last of each (whose checksum is the parent's minus its
+/// siblings'). A range is fetched once it holds at most `leaf_rows` rows on each side or a
+/// single key value; all such ranges are fetched together, one statement per server.
+fn diff_int(
+    source: &mut Conn,
+    target: &mut Conn,
+    table: &Table,
+    key: &IdentityKey,
+    ik: IntKey,
+    options: DrillOptions,
+    hash: Hashing,
+) -> Result<TableDiff, Error> {
+    let mut stats = DrillStats::default();
+    let (sb, tb) = on_both(source, target, table, |c, side| {
+        int_bounds(c, side, table, ik)
+    })?;
+    stats.splits += 2;
+    stats.rows_read += 2;
+    let domain = match (sb, tb) {
+        (Some(s), Some(t)) => (s.0.min(t.0), s.1.max(t.1)),
+        (Some(d), None) | (None, Some(d)) => d,
+        (None, None) => {
+            return Ok(TableDiff {
+                table: table.clone(),
+                differences: Vec::new(),
+                differing_ranges: Vec::new(),
+                stats,
+            })
+        }
+    };
+
+    let cutter = IntCutter::new(domain, options.chunk_rows.max(2));
+    let (ranges, src_sums, tgt_sums) =
+        int_first_level(source, target, table, key, ik, cutter, hash)?;
+    stats.checksums += 2 * ranges.len() as u64;
+    stats.rows_read += 2 * ranges.len() as u64;
+
+    let mut level: Vec<(IntRange, Sum, Sum)> = ranges
+        .into_iter()
+        .zip(src_sums.into_iter().zip(tgt_sums))
+        .filter(|(_, (s, t))| s != t)
+        .map(|(r, (s, t))| (r, s, t))
+        .collect();
+    let mut leaves: Vec<IntRange> = Vec::new();
+    while !level.is_empty() {
+        // Each differing range: a leaf, or its sub-ranges (all but the last are checksummed).
+        let mut splits: Vec<(Vec<IntRange>, Sum, Sum)> = Vec::new();
+        for (range, s, t) in level.drain(..) {
+            let rows = s.rows.max(t.rows);
+            let span = range.span(domain);
+            match span {
+                Some(span) if rows > options.leaf_rows && span.0 < span.1 => {
+                    let parts = rows.div_ceil(options.leaf_rows.max(1)).clamp(2, MAX_FANOUT);
+                    splits.push((range.split(span, parts), s, t));
+                }
+                _ => leaves.push(range),
+            }
+        }
+        let mut preds = Vec::new();
+        for (subs, _, _) in &splits {
+            for sub in &subs[..subs.len() - 1] {
+                preds.push(predicate(table, key, &sub.range(table, ik)?)?);
+            }
+        }
+        if preds.is_empty() {
+            break;
+        }
+        let (src, tgt) = on_both(source, target, table, |c, side| {
+            checksum_ranges(c, side, table, key, &preds, hash)
+        })?;
+        stats.checksums += 2 * preds.len() as u64;
+        // Empty sub-ranges return a row too: COUNT(*) is 0 and the sum 0.
+        stats.rows_read += 2 * preds.len() as u64;
+        let (mut src, mut tgt) = (src.into_iter(), tgt.into_iter());
+        for (subs, mut s_rest, mut t_rest) in splits {
+            let last = subs.len() - 1;
+            for (i, sub) in subs.into_iter().enumerate() {
+                let (s, t) = if i == last {
+                    (s_rest, t_rest)
+                } else {
+                    let (Some(s), Some(t)) = (src.next(), tgt.next()) else {
+                        return Err(Error::Server {
+                            table: table.qualified_name(),
+                            side: "source",
+                            message: "fewer sub-range checksums than sub-ranges".to_string(),
+                        });
+                    };
+                    s_rest = s_rest.minus(s);
+                    t_rest = t_rest.minus(t);
+                    (s, t)
+                };
+                if s != t {
+                    level.push((sub, s, t));
+                }
+            }
+        }
+    }
+
+    let mut differences = Vec::new();
+    let mut differing_ranges = Vec::new();
+    for batch in leaves.chunks(LEAVES_PER_FETCH) {
+        let mut preds = Vec::with_capacity(batch.len());
+        for leaf in batch {
+            preds.push(predicate(table, key, &leaf.range(table, ik)?)?);
+        }
+        let all = match preds
+            .iter()
+            .map(|p| p.as_deref())
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(ps) if ps.len() > 1 => Some(format!("({})", ps.join(") OR ("))),
+            Some(ps) => ps.first().map(|p| p.to_string()),
+            // An unbounded leaf: the whole table (a table of very few rows).
+            None => None,
+        };
+        let found = compare_range(source, target, table, Some(key), all.as_deref(), &mut stats)?;
+        differences.extend(found);
+        differing_ranges.extend(preds);
+    }
+    Ok(TableDiff {
+        table: table.clone(),
+        differences,
+        differing_ranges,
+        stats,
+    })
 }
