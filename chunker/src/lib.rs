@@ -128,4 +128,4 @@ pub use key::{choose_key, Key, KeyChoice, KeyColumn, Rule, Skipped, Strategy};
 pub use model::{Column, ColumnType, Index, IndexColumn, Table, TextKind};
 pub use size::{ChunkSize, Selection};
 pub use value::Value;
-pub use walker::{Action, Query, QueryKind, Walker};
+pub use walker::{Action, LedRead, Query, QueryKind, Walker};

@@ -32,6 +32,18 @@
 //! [`ChunkWarning::OversizedRun`]. Every step therefore raises the lower bound strictly, by
 //! the server's order, and the walk ends. A server answer that does not (a boundary
 //! byte-equal to `L` reported as progress) is an [`Error::NoProgress`], never a loop.
+//!
+//! ## Led walks (a caller that reads the rows anyway)
+//!
+//! A caller that reads every row of every chunk in key order anyway (a client-side checksum)
+//! can find the boundaries itself and save the boundary queries, which read as many index
+//! entries as the chunks hold (on a clustered primary key, whole rows). For a key that is
+//! unique and NOT NULL ([`Key::unique`]) it asks [`Walker::next_led_read`] for the lower bound
+//! and a row limit of the chunk size plus one, reads `key >= L ORDER BY key LIMIT size + 1`,
+//! processes all but the last of those rows and reports the last row's key (or none, when
+//! fewer rows came) to [`Walker::on_led_read`], which cuts the chunk `[L, b)` exactly as a
+//! boundary query with that answer would have. With a unique key no other row shares `b`, so
+//! the chunk holds exactly the rows processed.
 
 use std::time::Duration;
 
@@ -87,10 +99,24 @@ pub enum QueryKind {
     },
 }
 
+/// One read of a led walk ([`Walker::next_led_read`]): the rows whose key is within `lower`,
+/// in key order, at most `limit` (the chunk size plus one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedRead {
+    /// The number the chunk will have.
+    pub number: u64,
+    /// The chunk's lower bound (`key >= L`, or unbounded for the first chunk).
+    pub lower: Bound,
+    /// How many rows to read: the chunk size plus the row that starts the next chunk.
+    pub limit: u64,
+}
+
 #[derive(Clone, Debug)]
 enum State {
     /// The next step is a boundary query.
     Cut,
+    /// Waiting for the caller's led read.
+    Leading(LedRead),
     /// Waiting for the rows of this query.
     Waiting(Query),
     /// A chunk is ready; `last` says whether the walk ends with it.
@@ -237,6 +263,8 @@ impl Walker {
         loop {
             match std::mem::replace(&mut self.state, State::Finished) {
                 State::Finished => return Action::Done,
+                // A led read left unanswered is given up: the same range is cut by a query.
+                State::Leading(_) => self.state = State::Cut,
                 State::Waiting(query) => {
                     self.state = State::Waiting(query.clone());
                     return Action::Query(query);
@@ -271,6 +299,66 @@ impl Walker {
     /// process; a [`ChunkSize::TargetTime`] walk sizes the next chunks from it.
     pub fn on_chunk_done(&mut self, rows: u64, elapsed: Duration) {
         self.sizer.record(rows, elapsed);
+    }
+
+    /// Whether this walk can be led by the caller's own reads ([`Walker::next_led_read`]): the
+    /// key's used parts are unique and NOT NULL, and no [`Selection`] skips chunks.
+    pub fn can_lead(&self) -> bool {
+        self.key.as_ref().is_some_and(|k| k.unique) && self.selection.is_none()
+    }
+
+    /// The next read of a led walk (see the module docs): `None` once the walk is done. An
+    /// error when the walk cannot be led ([`Walker::can_lead`]) or a boundary query or an
+    /// earlier led read is still unanswered.
+    pub fn next_led_read(&mut self) -> Result<Option<LedRead>, Error> {
+        if !self.can_lead() {
+            return Err(
+                self.bad_answer("a led walk needs a unique NOT NULL key and no chunk selection")
+            );
+        }
+        match &self.state {
+            State::Finished => Ok(None),
+            State::Cut => {
+                let read = LedRead {
+                    number: self.number,
+                    lower: self.lower.clone(),
+                    limit: self.sizer.current().saturating_add(1),
+                };
+                self.state = State::Leading(read.clone());
+                Ok(Some(read))
+            }
+            State::Leading(read) => Ok(Some(read.clone())),
+            State::Waiting(_) | State::Ready { .. } => Err(self.bad_answer(
+                "a led read was asked for while a boundary query or chunk was pending",
+            )),
+        }
+    }
+
+    /// Answers the pending led read: `next` is the key of its last row when the read returned
+    /// all `limit` rows (that row starts the next chunk), `None` when it returned fewer (the
+    /// chunk is the last, open above). Returns the chunk the processed rows make up.
+    pub fn on_led_read(&mut self, next: Option<Vec<Value>>) -> Result<Chunk, Error> {
+        let State::Leading(_) = &self.state else {
+            return Err(self.bad_answer("a led read was answered, but none was asked for"));
+        };
+        self.state = State::Cut;
+        match next {
+            Some(boundary) => {
+                let width = self.key.as_ref().map_or(0, |k| k.columns.len());
+                if boundary.len() != width {
+                    return Err(self.bad_answer(&format!(
+                        "expected {width} key columns, got {}",
+                        boundary.len()
+                    )));
+                }
+                self.cut_at(boundary, Vec::new())?;
+            }
+            None => self.finish_at(Vec::new())?,
+        }
+        match self.next_action() {
+            Action::Chunk(chunk) => Ok(chunk),
+            _ => Err(self.bad_answer("a led read cut no chunk")),
+        }
     }
 
     /// Feeds the rows the last [`Action::Query`] returned.

@@ -378,62 +378,219 @@ fn replicate_mode_on_a_real_replica_finds_replica_drift_and_keeps_other_results(
 #[test]
 fn writes_in_flight_are_rechecked_and_drift_is_not() -> TestResult {
     let pair = Pair::start()?;
-    pair.primary.exec(
-        "CREATE DATABASE w; CREATE TABLE w.t (id INT PRIMARY KEY, v INT); \
-         INSERT INTO w.t SELECT seq, seq FROM w.seq_1_to_100",
-    )?;
-    pair.wait_replica_caught_up(Duration::from_secs(60))?;
-    pair.replica.exec("STOP SLAVE SQL_THREAD")?;
-    pair.primary.exec("UPDATE w.t SET v = -1 WHERE id = 50")?;
+    // The server engine walks the key; the client engine's reads lead the walk (see
+    // `checksum::live`): both must tell writes in flight from drift.
+    for (engine, name) in [(Engine::Server, "ts"), (Engine::Client, "tc")] {
+        pair.primary.exec(&format!(
+            "CREATE DATABASE IF NOT EXISTS w; CREATE TABLE w.{name} (id INT PRIMARY KEY, v INT); \
+             INSERT INTO w.{name} SELECT seq, seq FROM w.seq_1_to_100"
+        ))?;
+        pair.wait_replica_caught_up(Duration::from_secs(60))?;
+        pair.replica.exec("STOP SLAVE SQL_THREAD")?;
+        pair.primary
+            .exec(&format!("UPDATE w.{name} SET v = -1 WHERE id = 50"))?;
 
-    let mut opts = options(Algorithm::Strong, Engine::Server);
-    opts.chunk_size = ChunkSize::Rows(1000);
-    let mut cmp = Comparer::connect(&pair.primary.url(), &pair.replica.url())?;
-    let table = chunker::live::load_table(cmp.walk_conn(), "w", "t")?;
-    let mut events = Vec::new();
-    let mut restart: Result<(), String> = Ok(());
-    let r = cmp.compare_table(
-        &table,
-        &opts,
-        &mut Checkpoint::new(Algorithm::Strong),
-        &mut |p| {
-            match p {
-                checksum::live::Progress::Chunk { source, target, .. } if source != target => {
-                    events.push("differs");
-                    // The write reaches the replica between the first check and the recheck.
-                    restart = pair
-                        .replica
-                        .exec("START SLAVE SQL_THREAD")
-                        .and_then(|()| pair.wait_replica_caught_up(Duration::from_secs(60)))
-                        .map_err(|e| e.to_string());
+        let mut opts = options(Algorithm::Strong, engine);
+        opts.chunk_size = ChunkSize::Rows(1000);
+        let mut cmp = Comparer::connect(&pair.primary.url(), &pair.replica.url())?;
+        let table = chunker::live::load_table(cmp.walk_conn(), "w", name)?;
+        let mut events = Vec::new();
+        let mut restart: Result<(), String> = Ok(());
+        let r = cmp.compare_table(
+            &table,
+            &opts,
+            &mut Checkpoint::new(Algorithm::Strong),
+            &mut |p| {
+                match p {
+                    checksum::live::Progress::Chunk { source, target, .. } if source != target => {
+                        events.push("differs");
+                        // The write reaches the replica between the first check and the
+                        // recheck.
+                        restart = pair
+                            .replica
+                            .exec("START SLAVE SQL_THREAD")
+                            .and_then(|()| pair.wait_replica_caught_up(Duration::from_secs(60)))
+                            .map_err(|e| e.to_string());
+                    }
+                    checksum::live::Progress::Recheck { .. } => events.push("recheck"),
+                    _ => {}
                 }
-                checksum::live::Progress::Recheck { .. } => events.push("recheck"),
-                _ => {}
-            }
-        },
-    )?;
-    restart?;
-    assert_eq!(events, ["differs", "recheck"]);
-    assert_eq!((r.in_flight, r.differences.len()), (1, 0), "{r:?}");
+            },
+        )?;
+        restart?;
+        assert_eq!(events, ["differs", "recheck"], "{engine:?}");
+        assert_eq!(
+            (r.in_flight, r.differences.len()),
+            (1, 0),
+            "{engine:?} {r:?}"
+        );
 
-    // Now real drift on the replica, replication caught up: reported without a recheck.
-    pair.replica
-        .exec("SET SESSION sql_log_bin = 0; UPDATE w.t SET v = -2 WHERE id = 7")?;
-    let mut rechecks = 0;
-    let r = cmp.compare_table(
-        &table,
-        &opts,
-        &mut Checkpoint::new(Algorithm::Strong),
-        &mut |p| {
-            if let checksum::live::Progress::Recheck { .. } = p {
-                rechecks += 1;
-            }
-        },
-    )?;
-    assert_eq!(
-        (rechecks, r.in_flight, r.differences.len()),
-        (0, 0, 1),
-        "{r:?}"
+        // Now real drift on the replica, replication caught up: reported without a recheck.
+        pair.replica.exec(&format!(
+            "SET SESSION sql_log_bin = 0; UPDATE w.{name} SET v = -2 WHERE id = 7"
+        ))?;
+        let mut rechecks = 0;
+        let r = cmp.compare_table(
+            &table,
+            &opts,
+            &mut Checkpoint::new(Algorithm::Strong),
+            &mut |p| {
+                if let checksum::live::Progress::Recheck { .. } = p {
+                    rechecks += 1;
+                }
+            },
+        )?;
+        assert_eq!(
+            (rechecks, r.in_flight, r.differences.len()),
+            (0, 0, 1),
+            "{engine:?} {r:?}"
+        );
+    }
+    Ok(())
+}
+
+/// `Com_stmt_execute` on a server so far (prepared statements run, all sessions).
+fn statements_run(server: &Server) -> Result<u64, Box<dyn Error>> {
+    use mysql::prelude::Queryable;
+    let row: Option<(String, u64)> = server
+        .conn()?
+        .query_first("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'")?;
+    Ok(row.map_or(0, |(_, n)| n))
+}
+
+/// The client engine's led walk (the source's own ordered reads cut the chunks, no boundary
+/// queries) gives exactly the server engine's walked result, chunk for chunk, for every key
+/// type it takes: integers at the unsigned extreme, DECIMAL, DATETIME(6), VARBINARY with NUL
+/// and 0xFF bytes, utf8mb4 under a case-insensitive collation, a composite key; a latin1 key
+/// (whose bytes would not bind back in a utf8mb4 session) takes the walker path, with the
+/// same result. Drift: a changed row, a deleted row, and target-only rows below the source's
+/// first key and above its last.
+#[test]
+fn led_chunks_equal_walked_chunks_for_every_key_type() -> TestResult {
+    use mysql::prelude::Queryable;
+    let (source, target) = {
+        let start = || {
+            Server::start(ServerOptions {
+                log_bin: false,
+                ..ServerOptions::default()
+            })
+        };
+        let other = std::thread::spawn(start);
+        let s = start()?;
+        (s, other.join().map_err(|_| "server thread panicked")??)
+    };
+    // (table, key DDL, key expression over seq, a key below every seq, one above)
+    let tables = [
+        ("k_int", "k INT UNSIGNED", "seq * 3", "0", "4294967295"),
+        ("k_dec", "k DECIMAL(20,5)", "seq / 7", "-1", "99999.5"),
+        (
+            "k_dt",
+            "k DATETIME(6)",
+            "'2024-01-01' + INTERVAL seq * 1001 MICROSECOND",
+            "'1970-01-01'",
+            "'2099-01-01'",
+        ),
+        (
+            "k_bin",
+            "k VARBINARY(16)",
+            "CONCAT(CHAR(seq % 256), CHAR(255 - seq % 256), CHAR(0), seq)",
+            "''",
+            "0xFFFFFFFF",
+        ),
+        (
+            "k_utf",
+            "k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+            "CONCAT(IF(seq % 2, 'é', 'E'), seq, 'ß')",
+            "'0'",
+            "'zzz'",
+        ),
+        (
+            "k_latin",
+            "k VARCHAR(20) CHARACTER SET latin1",
+            "CONCAT('é', seq)",
+            "'0'",
+            "'zzz'",
+        ),
+    ];
+    for s in [&source, &target] {
+        let mut ddl = String::from("CREATE DATABASE led; ");
+        for (name, key, expr, _, _) in &tables {
+            ddl.push_str(&format!(
+                "CREATE TABLE led.{name} ({key} NOT NULL PRIMARY KEY, v VARCHAR(10)); \
+                 INSERT INTO led.{name} SELECT {expr}, CONCAT('v', seq) FROM led.seq_1_to_1000; "
+            ));
+        }
+        ddl.push_str(
+            "CREATE TABLE led.k_comp (a INT NOT NULL, b VARCHAR(8) CHARACTER SET utf8mb4 \
+             NOT NULL, v INT, PRIMARY KEY (a, b)); \
+             INSERT INTO led.k_comp SELECT seq % 10, CONCAT('b', seq), seq FROM led.seq_1_to_1000",
+        );
+        s.exec(&ddl)?;
+    }
+    let mut drift = String::new();
+    for (name, _, _, below, above) in &tables {
+        drift.push_str(&format!(
+            "UPDATE led.{name} SET v = 'drift' WHERE k = \
+               (SELECT k FROM (SELECT k FROM led.{name} ORDER BY k LIMIT 1 OFFSET 300) x); \
+             DELETE FROM led.{name} WHERE k = \
+               (SELECT k FROM (SELECT k FROM led.{name} ORDER BY k LIMIT 1 OFFSET 600) x); \
+             INSERT INTO led.{name} VALUES ({below}, 'low'), ({above}, 'high'); "
+        ));
+    }
+    drift.push_str(
+        "UPDATE led.k_comp SET v = -1 WHERE a = 3 AND b = 'b503'; \
+         DELETE FROM led.k_comp WHERE a = 7 AND b = 'b607'; \
+         INSERT INTO led.k_comp VALUES (-5, 'x', 1), (99, 'y', 1)",
     );
+    target.exec(&drift)?;
+
+    let names: Vec<&str> = tables.iter().map(|t| t.0).chain(["k_comp"]).collect();
+    for name in names {
+        let mut results = Vec::new();
+        let mut executed = Vec::new();
+        for engine in [Engine::Server, Engine::Client] {
+            let mut cmp = Comparer::connect(&source.url(), &target.url())?;
+            let table = chunker::live::load_table(cmp.walk_conn(), "led", name)?;
+            let before = statements_run(&source)?;
+            let opts = CompareOptions {
+                chunk_size: ChunkSize::Rows(300),
+                ..options(Algorithm::Strong, engine)
+            };
+            let r = cmp.compare_table(
+                &table,
+                &opts,
+                &mut Checkpoint::new(Algorithm::Strong),
+                &mut |_| {},
+            )?;
+            executed.push(statements_run(&source)? - before);
+            results.push(r);
+        }
+        assert_eq!(results[0], results[1], "{name}: server and client engines");
+        let r = &results[0];
+        assert_eq!(
+            r.chunks, 4,
+            "{name}: 1000 rows in chunks of 300 (the last open)"
+        );
+        // The low row is in the first chunk, the changed one (row 301) in the second, the
+        // deleted one (row 601) in the third, the high row in the last (open above).
+        let differing: Vec<u64> = r.differences.iter().map(|d| d.chunk).collect();
+        assert_eq!(differing, [0, 1, 2, 3], "{name}: {r:?}");
+        assert_eq!(r.in_flight, 0, "{name}: drift, not writes in flight");
+        // The walker runs a boundary query per chunk, the led walk none: one read per chunk.
+        let led = name != "k_latin";
+        assert_eq!(
+            executed[1] == r.chunks,
+            led,
+            "{name}: {} statements for {} chunks on the source",
+            executed[1],
+            r.chunks
+        );
+        assert!(executed[0] > r.chunks, "{name}: the server engine walks");
+    }
+    // The rows as the servers hold them, so the test's own drift is known to be there.
+    let n: Option<u64> = target
+        .conn()?
+        .query_first("SELECT COUNT(*) FROM led.k_int")?;
+    assert_eq!(n, Some(1001));
     Ok(())
 }

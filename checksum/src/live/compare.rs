@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 use chunker::{choose_key, Chunk, ChunkSize, Table, Walker};
 use mysql::Conn;
 
-use super::pair::{both, SourceWrites};
+use super::led::{self, walk_led, Led, LedEvent};
+use super::pair::{both, PairResult, SourceWrites};
 use super::throttle::{Throttle, Wait};
 use super::{next_chunk, open, prepare_session, server_err, table_err, Engine};
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{Checkpoint, TableProgress};
 use crate::engine::{ChunkChecksum, RowPlan};
 use crate::error::{At, Error};
 use crate::report::ChunkDiff;
@@ -192,14 +193,20 @@ impl Comparer {
             RowPlan::new(table, opts.algorithm, self.target_dialect),
         );
         let mut done = checkpoint.tables.get(&name).cloned().unwrap_or_default();
+        let key = choice.key().cloned();
+        let leads = opts.engine == Engine::Client && key.as_ref().is_some_and(led::key_reads_back);
+        let size = if leads {
+            led::chunk_size(opts.chunk_size)
+        } else {
+            opts.chunk_size
+        };
         let walker = match (&done.last_done, done.finished) {
             (_, true) => None,
-            (Some(last), false) => Some(
-                Walker::resume_after(table, &choice, opts.chunk_size, last).map_err(table_err)?,
-            ),
-            (None, false) => Some(Walker::new(table, &choice, opts.chunk_size).map_err(table_err)?),
+            (Some(last), false) => {
+                Some(Walker::resume_after(table, &choice, size, last).map_err(table_err)?)
+            }
+            (None, false) => Some(Walker::new(table, &choice, size).map_err(table_err)?),
         };
-        let key = choice.key().cloned();
         let key_columns: Vec<String> = key
             .as_ref()
             .map(|k| k.column_names().map(str::to_string).collect())
@@ -230,61 +237,94 @@ impl Comparer {
                     dialects,
                 )
             };
-        if let Some(mut walker) = walker {
-            let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Result<Chunk, Error>>(1);
-            let (done_tx, done_rx) = mpsc::channel::<(u64, Duration)>();
-            std::thread::scope(|scope| -> Result<(), Error> {
-                scope.spawn(move || loop {
-                    while let Ok((rows, elapsed)) = done_rx.try_recv() {
-                        walker.on_chunk_done(rows, elapsed);
+        let mut record = |chunk: Chunk,
+                          r: PairResult,
+                          done: &mut TableProgress,
+                          progress: &mut dyn FnMut(Progress<'_>)|
+         -> Result<(), Error> {
+            progress(Progress::Chunk {
+                chunk: &chunk,
+                source: &r.source,
+                target: &r.target,
+            });
+            if r.source != r.target {
+                if opts.rechecks > 0 && !r.quiet {
+                    done.pending.push(chunk.clone());
+                    last_diff_at = Some(Instant::now());
+                } else {
+                    done.differences
+                        .push(ChunkDiff::new(&chunk, r.source, r.target));
+                }
+            }
+            done.chunks += 1;
+            done.last_done = Some(chunk);
+            save(checkpoint, &name, done, opts)?;
+            if !opts.sleep.is_zero() {
+                std::thread::sleep(opts.sleep);
+            }
+            Ok(())
+        };
+        let led_key = key.as_ref().filter(|_| leads);
+        match (walker, led_key) {
+            (Some(walker), Some(led_key)) if walker.can_lead() => {
+                let led = Led {
+                    walk,
+                    source,
+                    target,
+                    plans: (&plans.0, &plans.1),
+                    dialects,
+                    key: led_key,
+                    table,
+                };
+                walk_led(led, walker, opts, &mut writes, &mut |event| match event {
+                    LedEvent::Waiting(wait) => {
+                        progress(Progress::Waiting(wait));
+                        Ok(())
                     }
-                    match next_chunk(walk, "source", &mut walker, table) {
-                        Ok(Some(chunk)) => {
-                            let last = chunk.is_last();
-                            if chunk_tx.send(Ok(chunk)).is_err() || last {
+                    LedEvent::Pair(pair) => {
+                        let (chunk, r) = *pair;
+                        record(chunk, r, &mut done, progress)
+                    }
+                })?;
+            }
+            (Some(mut walker), _) => {
+                let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Result<Chunk, Error>>(1);
+                let (done_tx, done_rx) = mpsc::channel::<(u64, Duration)>();
+                std::thread::scope(|scope| -> Result<(), Error> {
+                    scope.spawn(move || loop {
+                        while let Ok((rows, elapsed)) = done_rx.try_recv() {
+                            walker.on_chunk_done(rows, elapsed);
+                        }
+                        match next_chunk(walk, "source", &mut walker, table) {
+                            Ok(Some(chunk)) => {
+                                let last = chunk.is_last();
+                                if chunk_tx.send(Ok(chunk)).is_err() || last {
+                                    break;
+                                }
+                            }
+                            Ok(None) => break,
+                            Err(e) => {
+                                let _ = chunk_tx.send(Err(e));
                                 break;
                             }
                         }
-                        Ok(None) => break,
-                        Err(e) => {
-                            let _ = chunk_tx.send(Err(e));
-                            break;
-                        }
-                    }
-                });
-                for chunk in chunk_rx {
-                    let chunk = chunk?;
-                    opts.throttle.wait(
-                        &at,
-                        source,
-                        &mut [("target", target, *target_dialect)],
-                        &mut |wait| progress(Progress::Waiting(wait)),
-                    )?;
-                    let r = pair(source, target, &chunk, &mut writes)?;
-                    let _ = done_tx.send((r.source.rows.max(r.target.rows), r.elapsed));
-                    progress(Progress::Chunk {
-                        chunk: &chunk,
-                        source: &r.source,
-                        target: &r.target,
                     });
-                    if r.source != r.target {
-                        if opts.rechecks > 0 && !r.quiet {
-                            done.pending.push(chunk.clone());
-                            last_diff_at = Some(Instant::now());
-                        } else {
-                            done.differences
-                                .push(ChunkDiff::new(&chunk, r.source, r.target));
-                        }
+                    for chunk in chunk_rx {
+                        let chunk = chunk?;
+                        opts.throttle.wait(
+                            &at,
+                            source,
+                            &mut [("target", target, *target_dialect)],
+                            &mut |wait| progress(Progress::Waiting(wait)),
+                        )?;
+                        let r = pair(source, target, &chunk, &mut writes)?;
+                        let _ = done_tx.send((r.source.rows.max(r.target.rows), r.elapsed));
+                        record(chunk, r, &mut done, progress)?;
                     }
-                    done.chunks += 1;
-                    done.last_done = Some(chunk);
-                    save(checkpoint, &name, &done, opts)?;
-                    if !opts.sleep.is_zero() {
-                        std::thread::sleep(opts.sleep);
-                    }
-                }
-                Ok(())
-            })?;
+                    Ok(())
+                })?;
+            }
+            (None, _) => {}
         }
         // Recheck the chunks that differed while writes were possible, all together: one
         // wait (less the time the walk already took since the last of them) per round.

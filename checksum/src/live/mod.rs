@@ -6,6 +6,7 @@
 
 mod compare;
 mod connect;
+mod led;
 mod pair;
 mod replicate;
 mod throttle;

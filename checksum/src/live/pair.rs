@@ -47,7 +47,7 @@ impl SourceWrites {
 
     /// Before a chunk: whether a replica target has applied every write the source counted
     /// so far (always true when the target is not a replica).
-    fn target_caught_up(
+    pub(super) fn target_caught_up(
         &mut self,
         source: &mut Conn,
         target: &mut Conn,
@@ -107,7 +107,12 @@ fn gtids_cover(have: &str, want: &str) -> bool {
     }
 }
 
-fn write_counter(conn: &mut Conn, plan: &RowPlan, chunk: u64, server: &str) -> Result<u64, Error> {
+pub(super) fn write_counter(
+    conn: &mut Conn,
+    plan: &RowPlan,
+    chunk: u64,
+    server: &str,
+) -> Result<u64, Error> {
     let rows: Vec<(String, u64)> = conn
         .query(
             "SHOW GLOBAL STATUS WHERE Variable_name IN \
@@ -117,9 +122,15 @@ fn write_counter(conn: &mut Conn, plan: &RowPlan, chunk: u64, server: &str) -> R
     Ok(rows.iter().fold(0u64, |acc, (_, v)| acc.wrapping_add(*v)))
 }
 
-type Side = Result<(ChunkChecksum, Duration, u64, u64), Error>;
+pub(super) type Side = Result<(ChunkChecksum, Duration, u64, u64), Error>;
 
-fn one_side(conn: &mut Conn, server: &str, engine: Engine, c: ChunkRef<'_>, table: &Table) -> Side {
+pub(super) fn one_side(
+    conn: &mut Conn,
+    server: &str,
+    engine: Engine,
+    c: ChunkRef<'_>,
+    table: &Table,
+) -> Side {
     let before = write_counter(conn, c.plan, c.chunk.number, server)?;
     let (sum, elapsed) = checksum_chunk(conn, server, engine, c, table)?;
     let after = write_counter(conn, c.plan, c.chunk.number, server)?;

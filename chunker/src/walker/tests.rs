@@ -107,6 +107,46 @@ fn walk(mut walker: Walker, rows: &[Vec<Value>], elapsed: &[u64]) -> Vec<Chunk> 
     chunks
 }
 
+/// Runs a led walk to the end against `rows` (sorted, unique keys): each read takes the rows
+/// from the lower bound on, processes all but the `limit`-th, and reports that one's key. The
+/// rows processed per chunk are checked against the chunk's range.
+fn led_walk(mut walker: Walker, rows: &[Vec<Value>], elapsed: &[u64]) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    for step in 0.. {
+        assert!(step <= rows.len() + 2, "led walk did not end");
+        let Some(read) = walker.next_led_read().expect("led read") else {
+            break;
+        };
+        let limit = usize::try_from(read.limit).expect("limit");
+        let got: Vec<&Vec<Value>> = rows
+            .iter()
+            .filter(|r| above(r, &read.lower))
+            .take(limit)
+            .collect();
+        let (processed, next) = if got.len() == limit {
+            (&got[..limit - 1], Some(got[limit - 1].clone()))
+        } else {
+            (&got[..], None)
+        };
+        let chunk = walker.on_led_read(next).expect("cut");
+        assert_eq!(chunk.number, read.number);
+        let inside: Vec<&Vec<Value>> = rows.iter().filter(|r| contains(&chunk, r)).collect();
+        assert_eq!(
+            inside,
+            processed.to_vec(),
+            "chunk {} holds other rows",
+            chunk.number
+        );
+        let ms = elapsed.get(chunks.len() % elapsed.len().max(1)).copied();
+        walker.on_chunk_done(
+            processed.len() as u64,
+            Duration::from_millis(ms.unwrap_or(1)),
+        );
+        chunks.push(chunk);
+    }
+    chunks
+}
+
 fn key_table(columns: Vec<Column>, unique: bool) -> Table {
     let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
     let index = if unique {
@@ -235,6 +275,51 @@ proptest! {
         let chunks = walk(Walker::new(&table, &choice, mode).expect("walker"), &rows, &elapsed);
         let bound = if dynamic { 16 } else { size };
         check_partition(&chunks, &rows, &strangers, bound);
+    }
+
+    #[test]
+    fn a_led_walk_cuts_the_chunks_a_query_walk_cuts(
+        (shape, rows, strangers) in case(),
+        size in 1u64..12,
+        dynamic in any::<bool>(),
+        elapsed in prop::collection::vec(0u64..50, 1..6),
+    ) {
+        // A unique NOT NULL key: NULLs become 0 / '' and duplicates (by the collation) go.
+        let shape: Shape = shape.into_iter().map(|(t, _)| (t, false)).collect();
+        let not_null = |r: Vec<Value>| -> Vec<Value> {
+            r.into_iter()
+                .zip(&shape)
+                .map(|(v, &(text, _))| match v {
+                    Value::Null if text => Value::Bytes(Vec::new()),
+                    Value::Null => Value::Int(0),
+                    v => v,
+                })
+                .collect()
+        };
+        let mut rows = sorted(rows.into_iter().map(not_null).collect());
+        rows.dedup_by(|a, b| cmp_key(a, b).is_eq());
+        let strangers: Vec<Vec<Value>> = strangers.into_iter().map(not_null).collect();
+        let table = key_table(columns_for(&shape), true);
+        let choice = choose_key(&table, None).expect("choice");
+        let mode = if dynamic {
+            ChunkSize::TargetTime { target: Duration::from_millis(10), initial: size, min: 1, max: 16 }
+        } else {
+            ChunkSize::Rows(size)
+        };
+        let led = Walker::new(&table, &choice, mode).expect("walker");
+        prop_assert!(led.can_lead());
+        let led = led_walk(led, &rows, &elapsed);
+        let queried = walk(Walker::new(&table, &choice, mode).expect("walker"), &rows, &elapsed);
+        prop_assert_eq!(&led, &queried);
+        check_partition(&led, &rows, &strangers, if dynamic { 16 } else { size });
+        // Resumed after any chunk, a led walk goes on with the same chunks.
+        if led.len() > 1 {
+            let resumed = Walker::resume_after(&table, &choice, ChunkSize::Rows(size), &led[0])
+                .expect("resume");
+            let fixed = led_walk(
+                Walker::new(&table, &choice, ChunkSize::Rows(size)).expect("w"), &rows, &[1]);
+            prop_assert_eq!(led_walk(resumed, &rows, &[1]), fixed[1..].to_vec());
+        }
     }
 
     #[test]

@@ -140,3 +140,35 @@ fn settings_are_validated() {
         })
         .is_err());
 }
+
+#[test]
+fn a_walk_on_a_non_unique_key_cannot_be_led() {
+    let table = key_table(vec![int_col("k0")], false);
+    let choice = choose_key(&table, None).expect("choice");
+    let mut w = Walker::new(&table, &choice, ChunkSize::Rows(3)).expect("walker");
+    assert!(!w.can_lead());
+    let e = w.next_led_read().expect_err("not unique");
+    assert!(e.to_string().contains("unique NOT NULL key"), "{e}");
+}
+
+#[test]
+fn a_led_read_must_be_asked_for_and_fit_the_key() {
+    let table = key_table(vec![int_col("k0")], true);
+    let choice = choose_key(&table, None).expect("choice");
+    let mut w = Walker::new(&table, &choice, ChunkSize::Rows(3)).expect("walker");
+    assert!(w.on_led_read(None).is_err(), "answered before asked");
+    let read = w.next_led_read().expect("read").expect("some");
+    assert_eq!((read.number, read.limit), (0, 4));
+    assert_eq!(read.lower, Bound::Unbounded);
+    let e = w
+        .on_led_read(Some(vec![Value::Int(1), Value::Int(2)]))
+        .expect_err("two values for one key column");
+    assert!(e.to_string().contains("expected 1 key columns"), "{e}");
+    // The same boundary twice is no progress, an error rather than a loop.
+    let read = w.next_led_read().expect("read").expect("some");
+    assert_eq!(read.lower, Bound::Unbounded);
+    let c = w.on_led_read(Some(vec![Value::Int(7)])).expect("cut");
+    assert_eq!(c.upper, Bound::Exclusive(vec![Value::Int(7)]));
+    let _ = w.next_led_read().expect("read");
+    assert!(w.on_led_read(Some(vec![Value::Int(7)])).is_err());
+}
