@@ -19,6 +19,11 @@ use examples::harness::Pair;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
+thread_local! {
+    /// The two servers' process ids, for their CPU time around each of our runs.
+    static SERVER_PIDS: std::cell::RefCell<Vec<Option<u32>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Child mode: compare one table and print `seconds differing_chunks peak_rss_kib`.
 fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Algorithm) -> Res<()> {
     let started = Instant::now();
@@ -30,8 +35,34 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
         ..CompareOptions::default()
     };
     let mut cp = Checkpoint::new(opts.algorithm);
-    let r = cmp.compare_table(&t, &opts, &mut cp, &mut |_| {})?;
+    let mut rechecks = 0u64;
+    let mut first_pass = None;
+    let r = cmp.compare_table(&t, &opts, &mut cp, &mut |p| {
+        if let checksum::live::Progress::Recheck { .. } = p {
+            rechecks += 1;
+            first_pass.get_or_insert(started.elapsed().as_secs_f64());
+        }
+    })?;
     let secs = started.elapsed().as_secs_f64();
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 100.0
+    };
+    eprintln!(
+        "first pass {first_pass:?} s, {rechecks} rechecks, cpu user {:.2} s sys {:.2} s",
+        tick(11),
+        tick(12)
+    );
     let status = std::fs::read_to_string("/proc/self/status")?;
     let hwm = status
         .lines()
@@ -42,6 +73,27 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
     Ok(())
 }
 
+/// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
+fn cpu_seconds(pid: Option<u32>) -> f64 {
+    let Some(stat) = pid.and_then(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
+    else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
 /// Runs our compare in a child process; returns (seconds, differing chunks, peak KiB, chunks).
 fn ours(
     source: &str,
@@ -50,6 +102,8 @@ fn ours(
     engine: &str,
     algorithm: Algorithm,
 ) -> Res<(f64, u64, u64, u64)> {
+    let pids: Vec<Option<u32>> = SERVER_PIDS.with(|p| p.borrow().clone());
+    let before: Vec<f64> = pids.iter().map(|&p| cpu_seconds(p)).collect();
     let out = Command::new(std::env::current_exe()?)
         .env(
             "CK_CHILD",
@@ -65,6 +119,16 @@ fn ours(
         )
         .into());
     }
+    let servers: Vec<String> = pids
+        .iter()
+        .zip(&before)
+        .map(|(&p, b)| format!("{:.2}", cpu_seconds(p) - b))
+        .collect();
+    print!(
+        "  [{engine}/{algorithm}] server cpu {} s (source, target); {}",
+        servers.join(", "),
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok((f[0].parse()?, f[1].parse()?, f[2].parse()?, f[3].parse()?))
 }
 
@@ -123,6 +187,15 @@ fn main() -> Res<()> {
     );
 
     let (p, r) = (pair.primary.url(), pair.replica.url());
+    SERVER_PIDS.with(|pids| *pids.borrow_mut() = vec![pair.primary.pid(), pair.replica.pid()]);
+    if std::env::var_os("CK_HOLD").is_some() {
+        // For profiling by hand: the servers stay up until a line arrives on stdin; run the
+        // child with CK_CHILD="<source> <target> t client strong".
+        println!("holding: CK_CHILD=\"{p} {r} t client strong\"");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(());
+    }
     let mut first = Vec::new();
     for &a in &algorithms {
         let server = ours(&p, &r, "t", "server", a)?;
@@ -146,6 +219,9 @@ fn main() -> Res<()> {
         small.2
     );
 
+    if std::env::var_os("CK_NO_PT").is_some() {
+        return Ok(()); // iterating on our side only: no pt run, no ratio.
+    }
     pair.primary.exec(&format!(
         "CREATE DATABASE IF NOT EXISTS percona; \
          CREATE TABLE percona.dsns (id INT AUTO_INCREMENT PRIMARY KEY, parent_id INT, dsn VARCHAR(255)); \

@@ -197,6 +197,12 @@ impl Server {
         Conn::new(opts)
     }
 
+    /// The process id of the running `mariadbd` (`None` while stopped), e.g. for benches that
+    /// read its CPU time from `/proc`.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The TCP port on 127.0.0.1.
     pub fn port(&self) -> u16 {
         self.port
