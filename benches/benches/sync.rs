@@ -3,7 +3,7 @@
 //! throwaway MariaDB servers. Reports rows read from the servers (goal: at most 1% of the table)
 //! and wall time (goal: at most a third of pt-table-sync's). Run once: `cargo bench -p benches
 //! --bench sync` (harness = false; not part of the test suite). `SYNC_BENCH_ROWS` changes the
-//! table size.
+//! table size, `SYNC_BENCH_CHUNK_ROWS` the drill-down's first-level chunk size (1000).
 
 use std::error::Error;
 use std::process::Command;
@@ -50,11 +50,35 @@ fn drift(target: &Server, rows: u64) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// CPU seconds `server`'s process has used so far (user + system, from `/proc`; 0 where that
+/// cannot be read).
+fn cpu_seconds(server: &Server) -> f64 {
+    let Some(stat) = server
+        .pid()
+        .and_then(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+    else {
+        return 0.0;
+    };
+    // Fields after the parenthesized command name: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn ours(
     source: &Server,
     target: &Server,
     options: DrillOptions,
 ) -> Result<(Duration, u64, usize), Box<dyn Error>> {
+    let cpu = (cpu_seconds(source), cpu_seconds(target));
     let start = Instant::now();
     let (mut s, mut t) = (source.conn()?, target.conn()?);
     live::prepare_session(&mut s, "source")?;
@@ -69,6 +93,11 @@ fn ours(
     )?);
     let script = plan.to_sql(sync_plan::DEFAULT_BATCH, true)?;
     let elapsed = start.elapsed();
+    eprintln!(
+        "  server CPU: source {:.2} s, target {:.2} s",
+        cpu_seconds(source) - cpu.0,
+        cpu_seconds(target) - cpu.1
+    );
     eprintln!(
         "  stats: {:?}; {} differences; {} statements; script {} bytes",
         diff.stats,
@@ -122,7 +151,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     eprintln!("pt-table-sync --print:");
     let (pt_time, pt_statements) = pt_table_sync(&source, &target)?;
-    let strong = DrillOptions::default();
+    let mut strong = DrillOptions::default();
+    if let Some(n) = std::env::var("SYNC_BENCH_CHUNK_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        strong.chunk_rows = n;
+    }
     eprintln!("table-sync (strong MD5 checksums):");
     let (strong_time, strong_rows, strong_statements) = ours(&source, &target, strong)?;
     let fast = DrillOptions {

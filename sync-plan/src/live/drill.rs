@@ -407,8 +407,8 @@ fn int_bounds(
 }
 
 /// The first level of an integer key: ranges cut by [`IntCutter`] on the source's row counts,
-/// checksummed on both servers at once (the target's thread checksums each range as the
-/// source's thread cuts it).
+/// a batch at a time, checksummed on both servers at once (the target's thread checksums each
+/// batch as the source's thread cuts it; one statement per batch and server).
 fn int_first_level(
     source: &mut Conn,
     target: &mut Conn,
@@ -419,34 +419,33 @@ fn int_first_level(
     hash: Hashing,
 ) -> Result<FirstLevel<IntRange>, Error> {
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel::<Option<String>>();
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<Option<String>>>();
         let on_target = scope.spawn(move || -> Result<Vec<Sum>, Error> {
             let mut sums = Vec::new();
-            for pred in rx {
-                sums.push(checksum_range(
-                    target,
-                    "target",
-                    table,
-                    Some(key),
-                    pred.as_deref(),
-                    hash,
-                )?);
+            for preds in rx {
+                sums.extend(checksum_ranges(target, "target", table, key, &preds, hash)?);
             }
             Ok(sums)
         });
         let mut walk = || -> Result<(Vec<IntRange>, Vec<Sum>), Error> {
             let (mut ranges, mut sums) = (Vec::new(), Vec::new());
-            while let Some(range) = cutter.next_range() {
-                let pred = predicate(table, key, &range.range(table, ik)?)?;
-                if tx.send(pred.clone()).is_err() {
+            loop {
+                let batch = cutter.next_batch();
+                if batch.is_empty() {
+                    break;
+                }
+                let preds = batch
+                    .iter()
+                    .map(|r| predicate(table, key, &r.range(table, ik)?))
+                    .collect::<Result<Vec<_>, Error>>()?;
+                if tx.send(preds.clone()).is_err() {
                     // The target's thread stopped: its error is reported below.
                     break;
                 }
-                let sum =
-                    checksum_range(source, "source", table, Some(key), pred.as_deref(), hash)?;
-                cutter.observe(sum.rows);
-                sums.push(sum);
-                ranges.push(range);
+                let got = checksum_ranges(source, "source", table, key, &preds, hash)?;
+                cutter.observe(&got.iter().map(|s| s.rows).collect::<Vec<_>>());
+                sums.extend(got);
+                ranges.extend(batch);
             }
             Ok((ranges, sums))
         };

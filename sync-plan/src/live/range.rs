@@ -283,21 +283,29 @@ impl IntRange {
 
 /// The first-level cut of an integer key: ranges of about `chunk_rows` rows from the bottom of
 /// the key domain to its top, the first open below and the last open above (rows only on the
-/// target, beyond either end, fall in them). The width starts at `chunk_rows` values (a dense
-/// key) and follows the row counts observed: `width * chunk_rows / count`, at most four times
-/// wider per step (an empty range quadruples it), never narrower than one value. With a unique
-/// key a range of `width` values holds at most `width` rows, so the width never falls below
-/// `chunk_rows` and the cut ends after at most about `rows / chunk_rows` plus
-/// `log4(domain width)` ranges.
+/// target, beyond either end, fall in them), handed out in batches (one checksum statement per
+/// batch and server).
+///
+/// The width starts at `chunk_rows` values (a dense key) and follows the row counts observed:
+/// `width * chunk_rows / mean count` over the last batch, at most four times wider per batch
+/// (a batch of empty ranges quadruples it), never narrower than one value. With a unique key a
+/// range of `width` values holds at most `width` rows, so the width never falls below
+/// `chunk_rows`. A batch holds one range until the counts settle near `chunk_rows` (a mean
+/// between half and twice that), then [`FIRST_LEVEL_BATCH`]; so the cut ends after at most
+/// about `rows / chunk_rows` plus `log4(domain width)` ranges.
 #[derive(Clone, Debug)]
 pub(crate) struct IntCutter {
     chunk_rows: i128,
     width: i128,
+    batch: usize,
     /// The next range's lower bound (`None` before the first).
     next: Option<i128>,
     domain: (i128, i128),
     done: bool,
 }
+
+/// First-level ranges per batch once the width has settled.
+pub(crate) const FIRST_LEVEL_BATCH: usize = 8;
 
 impl IntCutter {
     /// A cutter over `domain` (the smallest and largest key of both sides, inclusive).
@@ -306,45 +314,55 @@ impl IntCutter {
         IntCutter {
             chunk_rows,
             width: chunk_rows,
+            batch: 1,
             next: None,
             domain,
             done: false,
         }
     }
 
-    /// The next range, `None` once the domain is covered.
-    pub(crate) fn next_range(&mut self) -> Option<IntRange> {
-        if self.done {
-            return None;
+    /// The next batch of ranges, empty once the domain is covered.
+    pub(crate) fn next_batch(&mut self) -> Vec<IntRange> {
+        let mut out = Vec::with_capacity(self.batch);
+        while out.len() < self.batch && !self.done {
+            let start = self.next.unwrap_or(self.domain.0);
+            let end = start.saturating_add(self.width);
+            if end > self.domain.1 {
+                self.done = true;
+                out.push(IntRange {
+                    lower: self.next,
+                    upper: None,
+                });
+            } else {
+                out.push(IntRange {
+                    lower: self.next,
+                    upper: Some(end),
+                });
+                self.next = Some(end);
+            }
         }
-        let start = self.next.unwrap_or(self.domain.0);
-        let end = start.saturating_add(self.width);
-        if end > self.domain.1 {
-            self.done = true;
-            return Some(IntRange {
-                lower: self.next,
-                upper: None,
-            });
-        }
-        let range = IntRange {
-            lower: self.next,
-            upper: Some(end),
-        };
-        self.next = Some(end);
-        Some(range)
+        out
     }
 
-    /// Adapts the width to the row count of the range last returned.
-    pub(crate) fn observe(&mut self, rows: u64) {
+    /// Adapts the width and the batch size to the row counts of the batch last returned.
+    pub(crate) fn observe(&mut self, rows: &[u64]) {
+        let total: i128 = rows.iter().map(|&r| i128::from(r)).sum();
+        let ranges = i128::try_from(rows.len()).unwrap_or(i128::MAX).max(1);
         let max = self.width.saturating_mul(4);
-        let wanted = if rows == 0 {
+        let wanted = if total == 0 {
             max
         } else {
-            self.width.saturating_mul(self.chunk_rows) / i128::from(rows)
+            self.width
+                .saturating_mul(self.chunk_rows)
+                .saturating_mul(ranges)
+                / total
         };
         // Never wider than the whole domain (keeps the arithmetic far from i128's limits).
         let span = self.domain.1 - self.domain.0 + 1;
         self.width = wanted.min(max).min(span.max(1)).max(1);
+        let settled =
+            2 * total >= self.chunk_rows * ranges && total <= 2 * self.chunk_rows * ranges;
+        self.batch = if settled { FIRST_LEVEL_BATCH } else { 1 };
     }
 }
 
@@ -471,13 +489,25 @@ mod tests {
     fn first_level(source: &[i128], domain: (i128, i128), chunk_rows: u64) -> Vec<IntRange> {
         let mut cutter = IntCutter::new(domain, chunk_rows);
         let mut out = Vec::new();
-        while let Some(r) = cutter.next_range() {
-            let rows = source
+        loop {
+            let batch = cutter.next_batch();
+            if batch.is_empty() {
+                break;
+            }
+            assert!(batch.len() <= FIRST_LEVEL_BATCH);
+            let rows: Vec<u64> = batch
                 .iter()
-                .filter(|&&k| r.lower.is_none_or(|l| l <= k) && r.upper.is_none_or(|u| k < u))
-                .count();
-            cutter.observe(rows as u64);
-            out.push(r);
+                .map(|r| {
+                    source
+                        .iter()
+                        .filter(|&&k| {
+                            r.lower.is_none_or(|l| l <= k) && r.upper.is_none_or(|u| k < u)
+                        })
+                        .count() as u64
+                })
+                .collect();
+            cutter.observe(&rows);
+            out.extend(batch);
             assert!(out.len() < 100_000, "the cut does not end");
         }
         out
