@@ -9,7 +9,7 @@
 //! pt: `CONCAT_WS('#', e1, ..., CONCAT(ISNULL(n1), ...))`, NULLs skipped, the NULL bitmap of the
 //! nullable columns last.
 
-use chunker::Value;
+use crate::value_ref::ValueRef;
 
 use crate::error::{At, Error};
 use crate::plan::{ColPlan, Enc};
@@ -19,12 +19,14 @@ use crate::{number, text};
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     pub(crate) fmt: String,
+    /// pt's NULL bitmap of the row being encoded.
+    pub(crate) nulls: Vec<u8>,
 }
 
 /// Appends the strong encoding of `row` to `out`.
-pub(crate) fn strong_row(
+pub(crate) fn strong_row<'v>(
     cols: &[ColPlan],
-    row: &[Value],
+    row: impl Iterator<Item = ValueRef<'v>>,
     out: &mut Vec<u8>,
     s: &mut Scratch,
     at: &dyn Fn() -> At,
@@ -35,7 +37,7 @@ pub(crate) fn strong_row(
             continue;
         }
         out.push(b'\'');
-        if let (Enc::Raw | Enc::DecimalText, Value::Bytes(b)) = (&col.enc, v) {
+        if let (Enc::Raw | Enc::DecimalText, ValueRef::Bytes(b)) = (&col.enc, v) {
             push_quoted(out, b);
         } else {
             // Numbers, dates and times written here are digits, signs, points, colons, spaces
@@ -48,15 +50,19 @@ pub(crate) fn strong_row(
 }
 
 /// Appends pt's `CONCAT_WS('#', ...)` input for `row` to `out`.
-pub(crate) fn pt_row(
+pub(crate) fn pt_row<'v>(
     cols: &[ColPlan],
-    row: &[Value],
+    row: impl Iterator<Item = ValueRef<'v>>,
     out: &mut Vec<u8>,
     s: &mut Scratch,
     at: &dyn Fn() -> At,
 ) -> Result<(), Error> {
     let mut first = true;
+    s.nulls.clear();
     for (col, v) in cols.iter().zip(row) {
+        if col.nullable {
+            s.nulls.push(if v.is_null() { b'1' } else { b'0' });
+        }
         if v.is_null() {
             continue;
         }
@@ -70,11 +76,7 @@ pub(crate) fn pt_row(
         if !first {
             out.push(b'#');
         }
-        for (col, v) in cols.iter().zip(row) {
-            if col.nullable {
-                out.push(if v.is_null() { b'1' } else { b'0' });
-            }
-        }
+        out.extend_from_slice(&s.nulls);
     }
     Ok(())
 }
@@ -147,7 +149,7 @@ fn escape_marked(out: &mut Vec<u8>, bytes: &[u8], run: &mut usize, at: usize, mu
     }
 }
 
-fn short(v: &Value) -> String {
+fn short(v: ValueRef<'_>) -> String {
     let mut s = format!("{v:?}");
     if s.len() > 60 {
         let mut cut = 60;
@@ -163,7 +165,7 @@ fn short(v: &Value) -> String {
 /// Appends the text the server produces for one non-NULL value of `col`.
 fn value_text(
     col: &ColPlan,
-    v: &Value,
+    v: ValueRef<'_>,
     out: &mut Vec<u8>,
     fmt: &mut String,
     algorithm: &'static str,
@@ -176,34 +178,34 @@ fn value_text(
         found: short(v),
     };
     match (&col.enc, v) {
-        (Enc::Int | Enc::DecimalText, Value::Int(i)) => text::push_int(out, *i),
-        (Enc::Int | Enc::DecimalText, Value::UInt(u)) => text::push_uint(out, *u),
+        (Enc::Int | Enc::DecimalText, ValueRef::Int(i)) => text::push_int(out, i),
+        (Enc::Int | Enc::DecimalText, ValueRef::UInt(u)) => text::push_uint(out, u),
         (Enc::Int, _) => return Err(wrong("an integer")),
-        (Enc::DecimalText, Value::Bytes(b)) => out.extend_from_slice(b),
+        (Enc::DecimalText, ValueRef::Bytes(b)) => out.extend_from_slice(b),
         (Enc::DecimalText, _) => return Err(wrong("decimal text")),
-        (Enc::Double, Value::Double(d)) => number::push_double(out, *d, fmt),
-        (Enc::Double, Value::Float(f)) => number::push_double(out, f64::from(*f), fmt),
+        (Enc::Double, ValueRef::Double(d)) => number::push_double(out, d, fmt),
+        (Enc::Double, ValueRef::Float(f)) => number::push_double(out, f64::from(f), fmt),
         (Enc::Double, _) => return Err(wrong("a float or double")),
-        (Enc::Float6, Value::Float(f)) => number::push_float6(out, *f, fmt),
+        (Enc::Float6, ValueRef::Float(f)) => number::push_float6(out, f, fmt),
         #[allow(clippy::cast_possible_truncation)]
-        (Enc::Float6, Value::Double(d)) if f64::from(*d as f32) == *d => {
-            number::push_float6(out, *d as f32, fmt);
+        (Enc::Float6, ValueRef::Double(d)) if f64::from(d as f32) == d => {
+            number::push_float6(out, d as f32, fmt);
         }
         (Enc::Float6, _) => return Err(wrong("a float")),
-        (Enc::BitNumber, Value::Bytes(b)) if b.len() <= 8 => {
+        (Enc::BitNumber, ValueRef::Bytes(b)) if b.len() <= 8 => {
             let n = b.iter().fold(0u64, |acc, &x| acc << 8 | u64::from(x));
             text::push_uint(out, n);
         }
-        (Enc::BitNumber, Value::UInt(u)) => text::push_uint(out, *u),
-        (Enc::BitNumber, Value::Int(i)) if *i >= 0 => text::push_int(out, *i),
+        (Enc::BitNumber, ValueRef::UInt(u)) => text::push_uint(out, u),
+        (Enc::BitNumber, ValueRef::Int(i)) if i >= 0 => text::push_int(out, i),
         (Enc::BitNumber, _) => return Err(wrong("bit bytes (at most 8)")),
-        (Enc::Raw, Value::Bytes(b)) => out.extend_from_slice(b),
+        (Enc::Raw, ValueRef::Bytes(b)) => out.extend_from_slice(b),
         (Enc::Raw, _) => return Err(wrong("bytes")),
-        (Enc::Utf8(conv), Value::Bytes(b)) => conv.push(out, b),
+        (Enc::Utf8(conv), ValueRef::Bytes(b)) => conv.push(out, b),
         (Enc::Utf8(_), _) => return Err(wrong("character data")),
-        (Enc::Crc32, Value::Bytes(b)) => text::push_uint(out, u64::from(crc32fast::hash(b))),
+        (Enc::Crc32, ValueRef::Bytes(b)) => text::push_uint(out, u64::from(crc32fast::hash(b))),
         (Enc::Crc32, _) => return Err(wrong("bytes")),
-        (Enc::Date, Value::Date { year, month, day }) => text::push_date(out, *year, *month, *day),
+        (Enc::Date, ValueRef::Date { year, month, day }) => text::push_date(out, year, month, day),
         (Enc::Date, _) => return Err(wrong("a date")),
         (Enc::DateTime(fsp), dt) => {
             let (y, mo, d, h, mi, s, us) = date_time(dt).ok_or_else(|| wrong("a datetime"))?;
@@ -220,7 +222,7 @@ fn value_text(
         }
         (
             Enc::Time(fsp),
-            Value::Time {
+            ValueRef::Time {
                 negative,
                 hours,
                 minutes,
@@ -228,15 +230,15 @@ fn value_text(
                 micros,
             },
         ) => {
-            if *negative {
+            if negative {
                 out.push(b'-');
             }
-            text::push_clock(out, *hours, *minutes, *seconds);
-            text::push_fraction(out, *micros, *fsp);
+            text::push_clock(out, hours, minutes, seconds);
+            text::push_fraction(out, micros, *fsp);
         }
         (Enc::Time(_), _) => return Err(wrong("a time")),
-        (Enc::Year, Value::Int(y)) if *y >= 0 => text::push_year(out, y.unsigned_abs()),
-        (Enc::Year, Value::UInt(y)) => text::push_year(out, *y),
+        (Enc::Year, ValueRef::Int(y)) if y >= 0 => text::push_year(out, y.unsigned_abs()),
+        (Enc::Year, ValueRef::UInt(y)) => text::push_year(out, y),
         (Enc::Year, _) => return Err(wrong("a year")),
         (Enc::Unsupported(reason), _) => {
             return Err(Error::Unsupported {
@@ -253,9 +255,9 @@ fn value_text(
 type Parts = (u16, u8, u8, u8, u8, u8, u32);
 
 /// The fields of a date-and-time value (a `Date` counts as midnight).
-fn date_time(v: &Value) -> Option<Parts> {
-    match *v {
-        Value::DateTime {
+fn date_time(v: ValueRef<'_>) -> Option<Parts> {
+    match v {
+        ValueRef::DateTime {
             year,
             month,
             day,
@@ -264,7 +266,7 @@ fn date_time(v: &Value) -> Option<Parts> {
             second,
             micros,
         } => Some((year, month, day, hour, minute, second, micros)),
-        Value::Date { year, month, day } => Some((year, month, day, 0, 0, 0, 0)),
+        ValueRef::Date { year, month, day } => Some((year, month, day, 0, 0, 0, 0)),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ use md5::{Digest, Md5};
 use crate::encode::{self, Scratch};
 use crate::error::{At, Error};
 use crate::plan::{self, ColPlan, Enc};
+use crate::value_ref::ValueRef;
 use crate::{Algorithm, Dialect};
 
 /// How the rows of one table are hashed under one algorithm and dialect: the server-side SQL
@@ -78,12 +79,17 @@ impl RowPlan {
 
     /// Appends the exact bytes the server hashes for `row` (values in table column order).
     pub fn encode_row(&self, row: &[Value], out: &mut Vec<u8>) -> Result<(), Error> {
-        self.encode(row, out, &mut Scratch::default(), None)
+        self.encode(
+            row.iter().map(ValueRef::from),
+            out,
+            &mut Scratch::default(),
+            None,
+        )
     }
 
-    fn encode(
+    fn encode<'v>(
         &self,
-        row: &[Value],
+        row: impl ExactSizeIterator<Item = ValueRef<'v>>,
         out: &mut Vec<u8>,
         scratch: &mut Scratch,
         chunk: Option<u64>,
@@ -168,6 +174,16 @@ pub struct ChunkHasher<'p> {
 impl ChunkHasher<'_> {
     /// Adds one row (values in table column order).
     pub fn push_row(&mut self, row: &[Value]) -> Result<(), Error> {
+        self.push_values(row.iter().map(ValueRef::from))
+    }
+
+    /// Adds one row given as borrowed values in table column order, e.g. straight from a
+    /// driver's decoded row with no owned copy. The same result as [`ChunkHasher::push_row`]
+    /// with the owned values.
+    pub fn push_values<'v>(
+        &mut self,
+        row: impl ExactSizeIterator<Item = ValueRef<'v>>,
+    ) -> Result<(), Error> {
         self.buf.clear();
         let mut buf = std::mem::take(&mut self.buf);
         let result = self

@@ -29,7 +29,7 @@ use mysql::{Conn, Params};
 
 use super::pair::{one_side, write_counter, PairResult, SourceWrites};
 use super::throttle::Wait;
-use super::{from_mysql, server_err, table_err, ChunkRef, CompareOptions, Engine};
+use super::{from_mysql, push_mysql_row, server_err, table_err, ChunkRef, CompareOptions, Engine};
 use crate::engine::{ChunkChecksum, RowPlan};
 use crate::error::Error;
 use crate::sql::Scope;
@@ -244,24 +244,31 @@ fn read_source(
         .exec_iter(sql, params)
         .map_err(|e| server_err(at.clone(), "source", e))?;
     let mut hasher = plan.hasher(Some(read.number));
-    let mut values = Vec::with_capacity(table.columns.len());
     let (mut seen, mut next) = (0u64, None);
     for row in result {
         let row = row.map_err(|e| server_err(at.clone(), "source", e))?;
-        values.clear();
-        for (v, column) in row.unwrap_raw().into_iter().zip(&table.columns) {
-            values.push(from_mysql(&at, column, v.unwrap_or(mysql::Value::NULL))?);
-        }
+        let raw = row.unwrap_raw();
         seen += 1;
         if seen < read.limit {
-            hasher.push_row(&values)?;
+            push_mysql_row(&mut hasher, &raw, table, &at)?;
         } else if seen == read.limit {
-            next = Some(
-                places
-                    .iter()
-                    .map(|&i| values.get(i).cloned().unwrap_or(chunker::Value::Null))
-                    .collect(),
-            );
+            let mut key = Vec::with_capacity(places.len());
+            for &i in places {
+                let (value, column) =
+                    raw.get(i)
+                        .zip(table.columns.get(i))
+                        .ok_or_else(|| Error::RowWidth {
+                            at: at.clone(),
+                            expected: table.columns.len(),
+                            found: raw.len(),
+                        })?;
+                key.push(from_mysql(
+                    &at,
+                    column,
+                    value.clone().unwrap_or(mysql::Value::NULL),
+                )?);
+            }
+            next = Some(key);
         } else {
             return Err(Error::BadResult {
                 at,

@@ -14,14 +14,14 @@ mod throttle;
 use std::time::{Duration, Instant};
 
 use chunker::live::to_mysql;
-use chunker::{Chunk, Column, Key, Table, Walker};
+use chunker::{Chunk, Column, ColumnType, Key, Table, Walker};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
 
 use crate::engine::{ChunkChecksum, RowPlan};
 use crate::error::{redact, At, Error};
 use crate::sql::Scope;
-use crate::Dialect;
+use crate::{Dialect, ValueRef};
 
 pub use compare::{CompareOptions, Comparer, Progress, TableResult};
 pub use connect::{describe, login, open, parse_url, CONNECT_TIMEOUT, GREETING_TIMEOUT};
@@ -196,19 +196,108 @@ pub fn checksum_chunk(
             let result = conn
                 .exec_iter(c.plan.rows_sql(&scope), params)
                 .map_err(|e| server_err(at.clone(), server, e))?;
-            let mut values = Vec::with_capacity(table.columns.len());
             for row in result {
                 let row = row.map_err(|e| server_err(at.clone(), server, e))?;
-                values.clear();
-                for (v, column) in row.unwrap_raw().into_iter().zip(&table.columns) {
-                    values.push(from_mysql(&at, column, v.unwrap_or(mysql::Value::NULL))?);
-                }
-                hasher.push_row(&values)?;
+                push_mysql_row(&mut hasher, &row.unwrap_raw(), table, &at)?;
             }
             hasher.finish()
         }
     };
     Ok((sum, started.elapsed()))
+}
+
+/// Hashes one row as the driver decoded it (values in table column order), borrowing its
+/// values ([`wire`]); a row holding a value in text form where a number, date or time is
+/// expected (text protocol) is converted to owned values first, as `chunker::live::from_mysql`
+/// does.
+pub(crate) fn push_mysql_row(
+    hasher: &mut crate::ChunkHasher<'_>,
+    raw: &[Option<mysql::Value>],
+    table: &Table,
+    at: &At,
+) -> Result<(), Error> {
+    if raw.len() != table.columns.len() {
+        return Err(Error::RowWidth {
+            at: at.clone(),
+            expected: table.columns.len(),
+            found: raw.len(),
+        });
+    }
+    let borrowable = raw
+        .iter()
+        .zip(&table.columns)
+        .all(|(v, c)| !is_text_form(v.as_ref(), &c.column_type));
+    if borrowable {
+        return hasher.push_values(
+            raw.iter()
+                .zip(&table.columns)
+                .map(|(v, c)| wire(v.as_ref(), &c.column_type)),
+        );
+    }
+    let values = raw
+        .iter()
+        .zip(&table.columns)
+        .map(|(v, c)| from_mysql(at, c, v.clone().unwrap_or(mysql::Value::NULL)))
+        .collect::<Result<Vec<_>, _>>()?;
+    hasher.push_row(&values)
+}
+
+/// Whether `v` is the text form of a number, date or time (as the text protocol sends them).
+fn is_text_form(v: Option<&mysql::Value>, column_type: &ColumnType) -> bool {
+    matches!(v, Some(mysql::Value::Bytes(_)))
+        && matches!(
+            column_type,
+            ColumnType::Integer { .. }
+                | ColumnType::Year
+                | ColumnType::Float
+                | ColumnType::Double
+                | ColumnType::Date
+                | ColumnType::DateTime { .. }
+                | ColumnType::Timestamp { .. }
+                | ColumnType::Time { .. }
+        )
+}
+
+/// A binary-protocol value for a column of `column_type`, borrowed, with the meaning
+/// `chunker::live::from_mysql` gives it: a `FLOAT` sent as a double is narrowed back, a date
+/// is a `DATE` or a date and time by the column's type, a `TIME`'s days count as hours. Integers
+/// pass as they came: the engine writes an `Int` and a `UInt` of the same number alike.
+fn wire<'a>(v: Option<&'a mysql::Value>, column_type: &ColumnType) -> ValueRef<'a> {
+    match v {
+        None | Some(mysql::Value::NULL) => ValueRef::Null,
+        Some(&mysql::Value::Int(i)) => ValueRef::Int(i),
+        Some(&mysql::Value::UInt(u)) => ValueRef::UInt(u),
+        Some(&mysql::Value::Float(f)) => ValueRef::Float(f),
+        #[allow(clippy::cast_possible_truncation)]
+        Some(&mysql::Value::Double(d)) => match column_type {
+            ColumnType::Float => ValueRef::Float(d as f32),
+            _ => ValueRef::Double(d),
+        },
+        Some(&mysql::Value::Date(year, month, day, hour, minute, second, micros)) => {
+            match column_type {
+                ColumnType::Date => ValueRef::Date { year, month, day },
+                _ => ValueRef::DateTime {
+                    year,
+                    month,
+                    day,
+                    hour,
+                    minute,
+                    second,
+                    micros,
+                },
+            }
+        }
+        Some(&mysql::Value::Time(negative, days, hours, minutes, seconds, micros)) => {
+            ValueRef::Time {
+                negative,
+                hours: days.saturating_mul(24).saturating_add(u32::from(hours)),
+                minutes,
+                seconds,
+                micros,
+            }
+        }
+        Some(mysql::Value::Bytes(b)) => ValueRef::Bytes(b),
+    }
 }
 
 /// A row value read for `column`, converted by `chunker::live::from_mysql`; a value that does
@@ -337,6 +426,84 @@ mod tests {
             without_table_prefix("table d.t, chunk x: y", "d.t"),
             "table d.t, chunk x: y"
         );
+    }
+
+    /// The borrowed path ([`push_mysql_row`]) hashes every binary-protocol value as the owned
+    /// conversion (`chunker::live::from_mysql`, then `push_row`) does, for both algorithms
+    /// that read values (strong and pt), NULLs included.
+    #[test]
+    fn borrowed_rows_hash_as_owned_rows() {
+        use chunker::{Collation, TextKind};
+        use mysql::Value as M;
+        let int = |unsigned| ColumnType::Integer { bytes: 8, unsigned };
+        let cases: Vec<(ColumnType, M)> = vec![
+            (int(false), M::Int(-5)),
+            (int(true), M::UInt(u64::MAX)),
+            (int(true), M::Int(7)),
+            (int(false), M::UInt(9)),
+            (ColumnType::Year, M::UInt(2024)),
+            (ColumnType::Year, M::Int(1999)),
+            (ColumnType::Float, M::Float(0.1)),
+            (ColumnType::Float, M::Double(f64::from(1.5f32))),
+            (ColumnType::Double, M::Double(0.1)),
+            (
+                ColumnType::Decimal {
+                    precision: 10,
+                    scale: 2,
+                },
+                M::Bytes(b"-12.50".to_vec()),
+            ),
+            (ColumnType::Date, M::Date(2024, 2, 29, 0, 0, 0, 0)),
+            (
+                ColumnType::DateTime { fsp: 6 },
+                M::Date(2024, 2, 29, 3, 4, 5, 6),
+            ),
+            (
+                ColumnType::Timestamp { fsp: 3 },
+                M::Date(2001, 1, 1, 0, 0, 1, 500_000),
+            ),
+            (ColumnType::Time { fsp: 0 }, M::Time(true, 2, 3, 4, 5, 0)),
+            (ColumnType::Bit { bits: 12 }, M::Bytes(vec![0x0f, 0xff])),
+            (
+                ColumnType::Text {
+                    kind: TextKind::Var,
+                    max_len: 9,
+                },
+                M::Bytes("it's é\\0".as_bytes().to_vec()),
+            ),
+            (
+                ColumnType::Binary {
+                    kind: TextKind::Var,
+                    max_len: 4,
+                },
+                M::Bytes(vec![0, 0x1a, 0xff]),
+            ),
+            (int(false), M::NULL),
+            (ColumnType::Date, M::NULL),
+            // Text forms (the text protocol) take the owned path.
+            (int(false), M::Bytes(b"42".to_vec())),
+            (ColumnType::Date, M::Bytes(b"2024-01-02".to_vec())),
+        ];
+        for (i, (ty, v)) in cases.into_iter().enumerate() {
+            let column = Column::new(format!("c{i}"), ty.clone())
+                .collation(Collation::new("utf8mb4_bin"))
+                .nullable();
+            let table = Table::new("d", "t").column(column.clone());
+            for algorithm in [crate::Algorithm::Strong, crate::Algorithm::Pt] {
+                let plan = RowPlan::new(&table, algorithm, Dialect::MariaDb);
+                let mut borrowed = plan.hasher(Some(0));
+                push_mysql_row(&mut borrowed, &[Some(v.clone())], &table, &at(Some(0)))
+                    .unwrap_or_else(|e| panic!("{ty:?} {v:?}: {e}"));
+                let owned = from_mysql(&at(Some(0)), &column, v.clone()).expect("owned");
+                let mut by_value = plan.hasher(Some(0));
+                by_value.push_row(&[owned]).expect("push");
+                assert_eq!(
+                    borrowed.finish(),
+                    by_value.finish(),
+                    "{algorithm:?} {ty:?} {v:?}"
+                );
+            }
+        }
     }
 
     #[test]
