@@ -3,7 +3,8 @@
 //! throwaway MariaDB servers. Reports rows read from the servers (goal: at most 1% of the table)
 //! and wall time (goal: at most a third of pt-table-sync's). Run once: `cargo bench -p benches
 //! --bench sync` (harness = false; not part of the test suite). `SYNC_BENCH_ROWS` changes the
-//! table size, `SYNC_BENCH_CHUNK_ROWS` the drill-down's first-level chunk size (1000).
+//! table size, `SYNC_BENCH_CHUNK_ROWS` the drill-down's first-level chunk size (1000), and
+//! `SYNC_BENCH_KEY=composite` makes the primary key `(g, id)` instead of `id`.
 
 use std::error::Error;
 use std::process::Command;
@@ -14,14 +15,24 @@ use mysql::prelude::Queryable;
 use sync_plan::live::{self, DrillOptions};
 use sync_plan::{plan_table, Direction, Plan, PlanOptions};
 
-const TABLE_DDL: &str = "CREATE TABLE bench.t (id INT NOT NULL PRIMARY KEY, a INT, \
+const TABLE_DDL: &str = "CREATE TABLE bench.t (id INT NOT NULL, a INT, \
     b VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci, c DOUBLE, d DATETIME, \
-    e DECIMAL(10,2), f FLOAT, g VARCHAR(20) CHARACTER SET latin1) ENGINE=InnoDB";
+    e DECIMAL(10,2), f FLOAT, g VARCHAR(20) CHARACTER SET latin1, PRIMARY KEY ({key})) \
+    ENGINE=InnoDB";
+
+/// The primary key: `id` (an integer key, cut by value), or with `SYNC_BENCH_KEY=composite`
+/// `(g, id)` (a VARCHAR then an integer: the key walk).
+fn primary_key() -> &'static str {
+    match std::env::var("SYNC_BENCH_KEY").as_deref() {
+        Ok("composite") => "g, id",
+        _ => "id",
+    }
+}
 
 fn load(server: &Server, rows: u64) -> Result<(), Box<dyn Error>> {
     let mut conn = server.conn()?;
     conn.query_drop("CREATE DATABASE bench")?;
-    conn.query_drop(TABLE_DDL)?;
+    conn.query_drop(TABLE_DDL.replace("{key}", primary_key()))?;
     conn.query_drop(format!(
         "INSERT INTO bench.t SELECT seq, seq * 7 % 1000003, CONCAT('name-', seq), seq / 7, \
          '2020-01-01' + INTERVAL seq SECOND, (seq % 100000) / 100, seq / 3, \
@@ -143,7 +154,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     load(&source, rows)?;
     load(&target, rows)?;
     drift(&target, rows)?;
-    eprintln!("loaded {rows} rows on both servers in {:.1?}", t0.elapsed());
+    eprintln!(
+        "loaded {rows} rows on both servers in {:.1?}, primary key ({})",
+        t0.elapsed(),
+        primary_key()
+    );
 
     // Warm both buffer pools the same way for every contender.
     for s in [&source, &target] {

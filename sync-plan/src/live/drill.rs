@@ -9,8 +9,8 @@ use mysql::Conn;
 
 use super::fetch;
 use super::range::{
-    checksum_range, checksum_ranges, key_at, predicate, Hashing, IntCutter, IntKey, IntRange,
-    Range, RangeHash, Sum,
+    checksum_range, checksum_ranges, key_at, keys_at, predicate, Hashing, IntCutter, IntKey,
+    IntRange, Range, RangeHash, Sum,
 };
 use crate::diff::{diff_keyed, diff_multiset, Difference};
 use crate::error::Error;
@@ -219,65 +219,140 @@ pub fn diff_table(
     stats.checksums += 2 * ranges.len() as u64;
     stats.rows_read += 2 * ranges.len() as u64;
 
-    // Bisection of differing chunks; each entry carries both sides' checksums.
-    let mut stack: Vec<(Range, Sum, Sum)> = ranges
+    // Bisection of differing chunks, all the ranges of one level at once; each entry carries
+    // both sides' checksums.
+    let mut level: Vec<(Range, Sum, Sum)> = ranges
         .into_iter()
         .zip(src_sums.into_iter().zip(tgt_sums))
         .filter(|(_, (s, t))| s != t)
         .map(|(r, (s, t))| (r, s, t))
         .collect();
-    stack.reverse();
-    let mut differences = Vec::new();
-    let mut differing_ranges = Vec::new();
-    while let Some((range, s, t)) = stack.pop() {
-        if s == t {
+    let mut leaves = Vec::new();
+    while !level.is_empty() {
+        // The middle key of each range's larger side, asked of each server in one statement.
+        let mut splits = Vec::new();
+        let (mut src_asks, mut tgt_asks) = (Vec::new(), Vec::new());
+        for (range, s, t) in level.drain(..) {
+            if s.rows.max(t.rows) <= options.leaf_rows {
+                leaves.push(range);
+                continue;
+            }
+            let on_source = s.rows >= t.rows;
+            let ask = (range.clone(), s.rows.max(t.rows) / 2);
+            if on_source {
+                src_asks.push(ask);
+            } else {
+                tgt_asks.push(ask);
+            }
+            splits.push((range, s, t, on_source));
+        }
+        if splits.is_empty() {
+            break;
+        }
+        let (src_mids, tgt_mids) = on_both(source, target, table, |c, side| {
+            let asks = if side == "source" {
+                &src_asks
+            } else {
+                &tgt_asks
+            };
+            if asks.is_empty() {
+                return Ok(Vec::new());
+            }
+            keys_at(c, side, table, &key, asks)
+        })?;
+        stats.splits += splits.len() as u64;
+        let (mut src_mids, mut tgt_mids) = (src_mids.into_iter(), tgt_mids.into_iter());
+        // Cut at the middle key; checksum the lower halves only.
+        let mut halves = Vec::new();
+        let mut low_preds = Vec::new();
+        for (range, s, t, on_source) in splits {
+            let mid = if on_source {
+                src_mids.next()
+            } else {
+                tgt_mids.next()
+            };
+            let Some(Some(mid)) = mid else {
+                // No key there (the data changed under the drill-down): compare the rows.
+                leaves.push(range);
+                continue;
+            };
+            stats.rows_read += 1;
+            let low = Range {
+                lower: range.lower,
+                upper: Some(mid.clone()),
+            };
+            let high = Range {
+                lower: Some(mid),
+                upper: range.upper,
+            };
+            low_preds.push(predicate(table, &key, &low)?);
+            halves.push((low, high, s, t));
+        }
+        if low_preds.is_empty() {
             continue;
         }
-        let pred = predicate(table, &key, &range)?;
-        if s.rows.max(t.rows) <= options.leaf_rows {
-            let found = compare_range(
-                source,
-                target,
-                table,
-                Some(&key),
-                pred.as_deref(),
-                &mut stats,
-            )?;
-            differences.extend(found);
-            differing_ranges.push(pred);
-            continue;
+        let (src_lows, tgt_lows) = on_both(source, target, table, |c, side| {
+            checksum_ranges(c, side, table, &key, &low_preds, hash)
+        })?;
+        stats.checksums += 2 * low_preds.len() as u64;
+        stats.rows_read += 2 * low_preds.len() as u64;
+        for ((low, high, s, t), (ls, lt)) in
+            halves.into_iter().zip(src_lows.into_iter().zip(tgt_lows))
+        {
+            if ls != lt {
+                level.push((low, ls, lt));
+            }
+            let (hs, ht) = (s.minus(ls), t.minus(lt));
+            if hs != ht {
+                level.push((high, hs, ht));
+            }
         }
-        // Cut at the middle key of the larger side; checksum the lower half only.
-        let (conn, side, n) = if s.rows >= t.rows {
-            (&mut *source, "source", s.rows)
-        } else {
-            (&mut *target, "target", t.rows)
-        };
-        let mid = key_at(conn, side, table, &key, &range, n / 2)?;
-        stats.splits += 1;
-        let Some(mid) = mid else { continue };
-        stats.rows_read += 1;
-        let low = Range {
-            lower: range.lower,
-            upper: Some(mid.clone()),
-        };
-        let high = Range {
-            lower: Some(mid),
-            upper: range.upper,
-        };
-        let low_pred = predicate(table, &key, &low)?;
-        let (ls, lt) = both(source, target, table, Some(&key), low_pred.as_deref(), hash)?;
-        stats.checksums += 2;
-        stats.rows_read += 2;
-        stack.push((high, s.minus(ls), t.minus(lt)));
-        stack.push((low, ls, lt));
     }
+    let preds = leaves
+        .iter()
+        .map(|r| predicate(table, &key, r))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let differences = compare_leaves(source, target, table, &key, &preds, &mut stats)?;
     Ok(TableDiff {
         table: table.clone(),
         differences,
-        differing_ranges,
+        differing_ranges: preds,
         stats,
     })
+}
+
+/// The rows of the ranges `preds` (disjoint) from both sides, compared:
+/// [`LEAVES_PER_FETCH`] ranges to a statement, both servers at once.
+fn compare_leaves(
+    source: &mut Conn,
+    target: &mut Conn,
+    table: &Table,
+    key: &IdentityKey,
+    preds: &[Option<String>],
+    stats: &mut DrillStats,
+) -> Result<Vec<Difference>, Error> {
+    let mut differences = Vec::new();
+    for batch in preds.chunks(LEAVES_PER_FETCH) {
+        let all = match batch
+            .iter()
+            .map(|p| p.as_deref())
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(ps) if ps.len() > 1 => Some(format!("({})", ps.join(") OR ("))),
+            Some(ps) => ps.first().map(|p| p.to_string()),
+            // An unbounded leaf: the whole table (a table of very few rows).
+            None => None,
+        };
+        differences.extend(compare_range(
+            source,
+            target,
+            table,
+            Some(key),
+            all.as_deref(),
+            stats,
+        )?);
+    }
+    Ok(differences)
 }
 
 /// The rows of one range from both sides, compared: by identity key (with the server's weight
@@ -573,31 +648,15 @@ fn diff_int(
         }
     }
 
-    let mut differences = Vec::new();
-    let mut differing_ranges = Vec::new();
-    for batch in leaves.chunks(LEAVES_PER_FETCH) {
-        let mut preds = Vec::with_capacity(batch.len());
-        for leaf in batch {
-            preds.push(predicate(table, key, &leaf.range(table, ik)?)?);
-        }
-        let all = match preds
-            .iter()
-            .map(|p| p.as_deref())
-            .collect::<Option<Vec<_>>>()
-        {
-            Some(ps) if ps.len() > 1 => Some(format!("({})", ps.join(") OR ("))),
-            Some(ps) => ps.first().map(|p| p.to_string()),
-            // An unbounded leaf: the whole table (a table of very few rows).
-            None => None,
-        };
-        let found = compare_range(source, target, table, Some(key), all.as_deref(), &mut stats)?;
-        differences.extend(found);
-        differing_ranges.extend(preds);
-    }
+    let preds = leaves
+        .iter()
+        .map(|leaf| predicate(table, key, &leaf.range(table, ik)?))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let differences = compare_leaves(source, target, table, key, &preds, &mut stats)?;
     Ok(TableDiff {
         table: table.clone(),
         differences,
-        differing_ranges,
+        differing_ranges: preds,
         stats,
     })
 }

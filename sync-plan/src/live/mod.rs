@@ -11,16 +11,19 @@
 //!   key) is never walked. One `MIN`/`MAX` query per server bounds the key domain; the source's
 //!   thread cuts the first level by value (a width that starts at `chunk_rows` values and follows
 //!   the row counts the checksums return; the first chunk is open below and the last open
-//!   above, so rows only on the target, beyond either end, are covered) and the target's thread
-//!   checksums each chunk as it is cut. The differing ranges of one level are all split at
+//!   above, so rows only on the target, beyond either end, are covered), up to 8 chunks to a
+//!   statement once the width has settled, and the target's thread checksums each batch as it
+//!   is cut. The differing ranges of one level are all split at
 //!   once, by value, into up to 8 sub-ranges of equal width: one statement per server (a
 //!   `UNION ALL` of the same chunk aggregate) checksums every sub-range but the last of each,
 //!   whose checksum is the parent's minus its siblings' (the checksums are sums modulo 2^64).
 //!   About `log8(chunk_rows / leaf_rows)` levels, each one round trip per server.
 //! - **Other keys**: the source's key is walked (`ORDER BY key LIMIT 1 OFFSET n`, one key back
-//!   per chunk) and each chunk is checksummed as soon as it is cut. A differing chunk is cut at
+//!   per chunk) and each chunk is checksummed as soon as it is cut. A differing range is cut at
 //!   the middle key of its larger side and only the lower half is checksummed again (the upper
-//!   half's checksum is the parent's minus the lower's).
+//!   half's checksum is the parent's minus the lower's); the differing ranges of one level are
+//!   all cut at once, in two round trips per server (a `UNION ALL` of the middle-key queries,
+//!   then one of the lower halves' checksums).
 //!
 //! Once a differing range holds at most [`DrillOptions::leaf_rows`] rows on each side (or a
 //! single integer key value), its full rows are fetched from both sides (all such ranges of an

@@ -182,6 +182,58 @@ pub(crate) fn key_at(
     .transpose()
 }
 
+/// The keys at `offset` rows into each `(range, offset)` (in key order), several to a statement
+/// (a `UNION ALL` of [`key_at`]'s query); `None` where a range has fewer rows.
+pub(crate) fn keys_at(
+    conn: &mut Conn,
+    side: &'static str,
+    table: &Table,
+    key: &IdentityKey,
+    asks: &[(Range, u64)],
+) -> Result<Vec<Option<Vec<Value>>>, Error> {
+    let cols = ident_list(key.columns.iter().map(|&i| table.columns[i].name.as_str()));
+    let from = format!("{} {}", qualified(table), force_index(&key.index));
+    let mut out = Vec::with_capacity(asks.len());
+    for batch in asks.chunks(RANGES_PER_STATEMENT) {
+        let mut parts = Vec::with_capacity(batch.len());
+        for (i, (range, offset)) in batch.iter().enumerate() {
+            let mut part = format!("(SELECT /*sync-plan key*/ {i} AS part, {cols} FROM {from}");
+            if let Some(p) = predicate(table, key, range)? {
+                part.push_str(&format!(" WHERE {p}"));
+            }
+            part.push_str(&format!(" ORDER BY {cols} LIMIT 1 OFFSET {offset})"));
+            parts.push(part);
+        }
+        // Text protocol: one round trip; key values are never FLOAT/DOUBLE, so text is exact.
+        let rows: Vec<mysql::Row> = conn
+            .query(parts.join(" UNION ALL "))
+            .map_err(server(table, side))?;
+        let mut keys: Vec<Option<Vec<Value>>> = vec![None; batch.len()];
+        for row in rows {
+            let mut values = row.unwrap().into_iter();
+            let part = match values.next() {
+                Some(mysql::Value::Int(n)) => usize::try_from(n).ok(),
+                Some(mysql::Value::UInt(n)) => usize::try_from(n).ok(),
+                Some(mysql::Value::Bytes(b)) => {
+                    std::str::from_utf8(&b).ok().and_then(|t| t.parse().ok())
+                }
+                _ => None,
+            };
+            let values = key
+                .columns
+                .iter()
+                .zip(values)
+                .map(|(&i, v)| from_mysql(table, &table.columns[i], v))
+                .collect::<Result<Vec<_>, Error>>()?;
+            if let Some(slot) = part.and_then(|p| keys.get_mut(p)) {
+                *slot = Some(values);
+            }
+        }
+        out.extend(keys);
+    }
+    Ok(out)
+}
+
 /// A single-column integer identity key, whose ranges are cut by value arithmetic instead of by
 /// walking the key. Values are handled as `i128`, which holds every `BIGINT` and every
 /// `BIGINT UNSIGNED` without overflow.
