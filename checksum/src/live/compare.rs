@@ -2,6 +2,9 @@
 //!
 //! The chunker walks the source's index on a connection and a thread of its own, one chunk
 //! ahead; each chunk is checksummed on the source and the target at once, on two threads.
+//! With the client engine and a unique key whose values read back as themselves, the walk is
+//! *led* instead (module `led`): the source's own ordered reads cut the chunks, and the target
+//! reads each chunk while the source reads the next, so no boundary query runs.
 //! A chunk that differs while no write can have been in flight (see `pair`) is drift at once;
 //! the others are checksummed again on both once the walk is over, at least `recheck_wait`
 //! after the last of them, up to `rechecks` rounds: a chunk that agrees then was a write in
@@ -52,7 +55,7 @@ impl Default for CompareOptions {
     fn default() -> CompareOptions {
         CompareOptions {
             algorithm: Algorithm::Strong,
-            engine: Engine::Server,
+            engine: Engine::default(),
             chunk_size: ChunkSize::DEFAULT,
             index: None,
             rechecks: 1,

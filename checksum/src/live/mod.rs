@@ -28,14 +28,22 @@ pub use connect::{describe, login, open, parse_url, CONNECT_TIMEOUT, GREETING_TI
 pub use replicate::{replica_differences, replicate_table, ReplicaDiff, ReplicateOptions};
 pub use throttle::{Throttle, Wait};
 
-/// Where a chunk's checksum is computed.
+/// Where a chunk's checksum is computed. Both give the same value for the same rows.
+///
+/// The client engine is the default: on the 1M-row bench (`checksum_vs_pt`) it took each
+/// server about 0.6 s of CPU where the server engine took 2.4-2.6 s (`strong`), and it
+/// finished sooner. It moves every row over the network, once per server: prefer the server
+/// engine when the link to the servers is slow (a WAN) and their CPUs are idle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Engine {
-    /// By the server, with [`RowPlan::chunk_sql`]: only the two result values cross the network.
-    #[default]
+    /// By the server, with [`RowPlan::chunk_sql`]: only the two result values cross the
+    /// network; the server evaluates the row hash for every row.
     Server,
     /// By this crate, from the rows [`RowPlan::rows_sql`] reads over the binary protocol: no
-    /// hashing load on the server, every row crosses the network. The same value as `Server`.
+    /// hashing load on the server, every row crosses the network. With a unique key whose
+    /// values read back as themselves, the source's ordered reads also cut the chunks, so no
+    /// boundary queries run (see `compare`).
+    #[default]
     Client,
 }
 
