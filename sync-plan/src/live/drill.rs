@@ -70,10 +70,119 @@ pub struct TableDiff {
     pub stats: DrillStats,
 }
 
-/// The first-level chunks and both sides' checksums of them. The source's thread walks the key
-/// (`LIMIT 1 OFFSET step` from the last boundary) and checksums each chunk as soon as it is cut;
-/// the target's thread checksums the same ranges as they arrive, so both servers work at once
-/// and no separate pass over the key is needed.
+/// What one server's thread of [`first_level`] receives from the other's.
+enum Msg {
+    /// Walk on from this lower bound (`None`: the start of the key); the next range gets this
+    /// index.
+    Walk(Option<Vec<Value>>, usize),
+    /// A range the other server cut, to checksum.
+    Range(usize, Range),
+    /// The walk has reached the end of the key: this many ranges in all.
+    Done(usize),
+}
+
+/// Chunks one server's thread cuts before handing the walk to the other.
+const WALK_TURN: usize = 8;
+
+/// What one server's thread of [`first_level`] did: the ranges it cut and the checksums it
+/// computed, each with its range's index.
+#[derive(Default)]
+struct Side {
+    cut: Vec<(usize, Range)>,
+    sums: Vec<(usize, Sum)>,
+}
+
+/// One server's thread of [`first_level`]: walks the key when it holds the walk (cutting
+/// [`WALK_TURN`] ranges, each sent to the other thread, then handing the walk over) and
+/// otherwise checksums the ranges both threads cut, in the order they arrive.
+#[allow(clippy::too_many_arguments)]
+fn first_level_side(
+    conn: &mut Conn,
+    side: &'static str,
+    table: &Table,
+    key: &IdentityKey,
+    step: u64,
+    hash: Hashing,
+    inbox: std::sync::mpsc::Receiver<Msg>,
+    outbox: std::sync::mpsc::Sender<Msg>,
+    walks_first: bool,
+) -> Result<Side, Option<Error>> {
+    // `None`: the other thread stopped (its own error says why).
+    let stopped = || None;
+    let mut out = Side::default();
+    let mut queue = std::collections::VecDeque::new();
+    let mut walk: Option<(Option<Vec<Value>>, usize)> = walks_first.then_some((None, 0));
+    let mut total: Option<usize> = None;
+    let take = |msg: Msg,
+                queue: &mut std::collections::VecDeque<(usize, Range)>,
+                walk: &mut Option<(Option<Vec<Value>>, usize)>,
+                total: &mut Option<usize>| match msg {
+        Msg::Walk(lower, i) => *walk = Some((lower, i)),
+        Msg::Range(i, range) => queue.push_back((i, range)),
+        Msg::Done(n) => *total = Some(n),
+    };
+    loop {
+        while let Ok(msg) = inbox.try_recv() {
+            take(msg, &mut queue, &mut walk, &mut total);
+        }
+        // The walk first: the other server's thread may be waiting for ranges.
+        if let Some((mut lower, mut i)) = walk.take() {
+            let mut ended = false;
+            for _ in 0..WALK_TURN {
+                let from = Range {
+                    lower: lower.clone(),
+                    upper: None,
+                };
+                let upper = key_at(conn, side, table, key, &from, step).map_err(Some)?;
+                let range = Range {
+                    lower,
+                    upper: upper.clone(),
+                };
+                outbox
+                    .send(Msg::Range(i, range.clone()))
+                    .map_err(|_| stopped())?;
+                queue.push_back((i, range.clone()));
+                out.cut.push((i, range));
+                i += 1;
+                match upper {
+                    Some(u) => lower = Some(u),
+                    None => {
+                        (lower, ended) = (None, true);
+                        break;
+                    }
+                }
+            }
+            let msg = if ended {
+                total = Some(i);
+                Msg::Done(i)
+            } else {
+                Msg::Walk(lower, i)
+            };
+            outbox.send(msg).map_err(|_| stopped())?;
+            continue;
+        }
+        if let Some((i, range)) = queue.pop_front() {
+            let pred = predicate(table, key, &range).map_err(Some)?;
+            let sum = checksum_range(conn, side, table, Some(key), pred.as_deref(), hash)
+                .map_err(Some)?;
+            out.sums.push((i, sum));
+            continue;
+        }
+        if total.is_some_and(|n| out.sums.len() >= n) {
+            return Ok(out);
+        }
+        // Nothing to do until the other thread sends something.
+        let msg = inbox.recv().map_err(|_| stopped())?;
+        take(msg, &mut queue, &mut walk, &mut total);
+    }
+}
+
+/// The first-level chunks and both sides' checksums of them. The key is walked (`LIMIT 1
+/// OFFSET step` from the last boundary) by both servers in turn, [`WALK_TURN`] chunks each
+/// (boundaries from either server's keys partition the key space alike), so that neither
+/// server's thread carries the whole walk on top of its checksums; each thread checksums every
+/// chunk, its own and the other's, as soon as it has it. Returns the ranges in key order, the
+/// source's and the target's checksums of them, and the number of key queries run.
 fn first_level(
     source: &mut Conn,
     target: &mut Conn,
@@ -81,72 +190,69 @@ fn first_level(
     key: &IdentityKey,
     step: u64,
     hash: Hashing,
-) -> Result<FirstLevel, Error> {
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel::<Range>();
-        let on_target = scope.spawn(move || -> Result<Vec<Sum>, Error> {
-            let mut sums = Vec::new();
-            for range in rx {
-                let pred = predicate(table, key, &range)?;
-                sums.push(checksum_range(
-                    target,
-                    "target",
-                    table,
-                    Some(key),
-                    pred.as_deref(),
-                    hash,
-                )?);
-            }
-            Ok(sums)
+) -> Result<(FirstLevel, u64), Error> {
+    let ((src, tgt), keys) = std::thread::scope(|scope| {
+        let (to_target, target_inbox) = std::sync::mpsc::channel::<Msg>();
+        let (to_source, source_inbox) = std::sync::mpsc::channel::<Msg>();
+        let on_target = scope.spawn(move || {
+            first_level_side(
+                target,
+                "target",
+                table,
+                key,
+                step,
+                hash,
+                target_inbox,
+                to_source,
+                false,
+            )
         });
-        let mut walk = || -> Result<(Vec<Range>, Vec<Sum>), Error> {
-            let (mut ranges, mut sums) = (Vec::new(), Vec::new());
-            let mut lower: Option<Vec<Value>> = None;
-            loop {
-                let from = Range {
-                    lower: lower.clone(),
-                    upper: None,
-                };
-                let upper = key_at(source, "source", table, key, &from, step)?;
-                let range = Range {
-                    lower,
-                    upper: upper.clone(),
-                };
-                if tx.send(range.clone()).is_err() {
-                    // The target's thread stopped: its error is reported below.
-                    break;
-                }
-                let pred = predicate(table, key, &range)?;
-                sums.push(checksum_range(
-                    source,
-                    "source",
-                    table,
-                    Some(key),
-                    pred.as_deref(),
-                    hash,
-                )?);
-                ranges.push(range);
-                match upper {
-                    Some(u) => lower = Some(u),
-                    None => break,
-                }
+        let on_source = first_level_side(
+            source,
+            "source",
+            table,
+            key,
+            step,
+            hash,
+            source_inbox,
+            to_target,
+            true,
+        );
+        let on_target = on_target
+            .join()
+            .unwrap_or_else(|_| Err(Some(panicked(table))));
+        let (src, tgt) = match (on_source, on_target) {
+            (Ok(s), Ok(t)) => (s, t),
+            (Err(Some(e)), _) | (_, Err(Some(e))) => return Err(e),
+            _ => {
+                return Err(Error::Server {
+                    table: table.qualified_name(),
+                    side: "target",
+                    message: "the first level's checksum threads stopped".to_string(),
+                })
             }
-            Ok((ranges, sums))
         };
-        let walked = walk();
-        drop(tx);
-        let on_target = on_target.join().unwrap_or_else(|_| Err(panicked(table)));
-        let (ranges, src_sums) = walked?;
-        let tgt_sums = on_target?;
-        if tgt_sums.len() != ranges.len() {
-            return Err(Error::Server {
-                table: table.qualified_name(),
-                side: "target",
-                message: "the target's checksums stopped early".to_string(),
-            });
-        }
-        Ok((ranges, src_sums, tgt_sums))
-    })
+        let keys = (src.cut.len() + tgt.cut.len()) as u64;
+        Ok(((src, tgt), keys))
+    })?;
+    let n = src.cut.len() + tgt.cut.len();
+    let mut cut: Vec<(usize, Range)> = src.cut.into_iter().chain(tgt.cut).collect();
+    cut.sort_by_key(|(i, _)| *i);
+    let in_order = |v: &mut Vec<(usize, Sum)>| -> Option<Vec<Sum>> {
+        v.sort_by_key(|(i, _)| *i);
+        (v.len() == n && v.iter().enumerate().all(|(j, (i, _))| *i == j))
+            .then(|| v.iter().map(|(_, s)| *s).collect())
+    };
+    let (mut src_sums, mut tgt_sums) = (src.sums, tgt.sums);
+    let complete = cut.iter().enumerate().all(|(j, (i, _))| *i == j);
+    match (complete, in_order(&mut src_sums), in_order(&mut tgt_sums)) {
+        (true, Some(s), Some(t)) => Ok(((cut.into_iter().map(|(_, r)| r).collect(), s, t), keys)),
+        _ => Err(Error::Server {
+            table: table.qualified_name(),
+            side: "target",
+            message: "the first level's checksums do not cover every chunk once".to_string(),
+        }),
+    }
 }
 
 /// The chunks of the first level with the source's and the target's checksums.
@@ -212,10 +318,11 @@ pub fn diff_table(
     }
 
     // First level: chunks cut on the source's key, checksummed on both servers at once.
-    let (ranges, src_sums, tgt_sums) =
+    let ((ranges, src_sums, tgt_sums), keys) =
         first_level(source, target, table, &key, options.chunk_rows.max(2), hash)?;
-    stats.splits += ranges.len() as u64;
-    stats.rows_read += ranges.len() as u64 - 1;
+    stats.splits += keys;
+    // Every key query but the last (past the end of the key) returned a key.
+    stats.rows_read += keys.saturating_sub(1);
     stats.checksums += 2 * ranges.len() as u64;
     stats.rows_read += 2 * ranges.len() as u64;
 

@@ -9,28 +9,30 @@
 //!
 //! - A **single-column integer key** (`TINYINT` ... `BIGINT`, signed or not: the common primary
 //!   key) is never walked. One `MIN`/`MAX` query per server bounds the key domain; the source's
-//!   thread cuts the first level by value (a width that starts at `chunk_rows` values and follows
-//!   the row counts the checksums return; the first chunk is open below and the last open
-//!   above, so rows only on the target, beyond either end, are covered), up to 8 chunks to a
-//!   statement once the width has settled, and the target's thread checksums each batch as it
-//!   is cut. The differing ranges of one level are all split at
-//!   once, by value, into up to 8 sub-ranges of equal width: one statement per server (a
-//!   `UNION ALL` of the same chunk aggregate) checksums every sub-range but the last of each,
-//!   whose checksum is the parent's minus its siblings' (the checksums are sums modulo 2^64).
-//!   About `log8(chunk_rows / leaf_rows)` levels, each one round trip per server.
-//! - **Other keys**: the source's key is walked (`ORDER BY key LIMIT 1 OFFSET n`, one key back
-//!   per chunk) and each chunk is checksummed as soon as it is cut. A differing range is cut at
-//!   the middle key of its larger side and only the lower half is checksummed again (the upper
-//!   half's checksum is the parent's minus the lower's); the differing ranges of one level are
-//!   all cut at once, in two round trips per server (a `UNION ALL` of the middle-key queries,
-//!   then one of the lower halves' checksums).
+//!   thread cuts the first level by value (a width that starts at `chunk_rows` values and
+//!   follows the row counts the checksums return; the first chunk is open below and the last
+//!   open above, so rows only on the target, beyond either end, are covered), up to 8 chunks to
+//!   a statement once the width has settled, and the target's thread checksums each batch as
+//!   it is cut. The differing ranges of one level are all split at once, by value, into up to
+//!   8 sub-ranges of equal width: one statement per server (a `UNION ALL` of the same chunk
+//!   aggregate) checksums every sub-range but the last of each, whose checksum is the parent's
+//!   minus its siblings' (the checksums are sums modulo 2^64). About
+//!   `log8(chunk_rows / leaf_rows)` levels, each one round trip per server.
+//! - **Other keys**: the key is walked (`ORDER BY key LIMIT 1 OFFSET n`, one key back per
+//!   chunk) by both servers in turn, 8 chunks at a time (boundaries from either side's keys
+//!   partition the key space alike, and neither server carries the whole walk on top of its
+//!   checksums); each chunk is checksummed on both as soon as it is cut. A differing range is
+//!   cut at the middle key of its larger side and only the lower half is checksummed again
+//!   (the upper half's checksum is the parent's minus the lower's); the differing ranges of one
+//!   level are all cut at once, in two round trips per server (a `UNION ALL` of the middle-key
+//!   queries, then one of the lower halves' checksums).
 //!
 //! Once a differing range holds at most [`DrillOptions::leaf_rows`] rows on each side (or a
-//! single integer key value), its full rows are fetched from both sides (all such ranges of an
-//! integer key together, one statement per server), each with the server's `WEIGHT_STRING` of
-//! its collated key parts, and merge-joined by [`crate::diff_keyed`]. So the rows that cross the
-//! network are about one per chunk and side, plus per differing row about `2 * leaf_rows`
-//! fetched and `2 * 7` sub-range checksums per level (integer key) or
+//! single integer key value), its full rows are fetched from both sides (all such ranges
+//! together, one statement per server for up to 64 of them), each with the server's
+//! `WEIGHT_STRING` of its collated key parts, and merge-joined by [`crate::diff_keyed`]. So the
+//! rows that cross the network are about one per chunk and side, plus per differing row about
+//! `2 * leaf_rows` fetched and `2 * 7` sub-range checksums per level (integer key) or
 //! `3 * log2(chunk_rows / leaf_rows)` checksums and keys (other keys). Tables without a usable
 //! unique key are checksummed whole and, if different, compared as multisets of all their
 //! rows. The data must not change during the drill-down (as for pt-table-sync without locking).

@@ -1,9 +1,13 @@
-//! `table-sync` through the integer-key drill-down (ranges cut by key value, no key walk) against
-//! real MariaDB 10.11: signed and unsigned BIGINT keys with drift at both ends of the type, rows
-//! only on the target below the source's smallest and beyond its largest key, sparse keys and a
-//! TINYINT key using every value. `--print` names exactly the drifted rows, `--execute` makes the
-//! target's rows equal to the source's (checked by reading both, not by checksums), and a second
-//! run finds nothing.
+//! `table-sync`'s drill-down paths against real MariaDB 10.11.
+//!
+//! Integer keys (ranges cut by key value, no key walk): signed and unsigned BIGINT keys with
+//! drift at both ends of the type, rows only on the target below the source's smallest and
+//! beyond its largest key, sparse keys and a TINYINT key using every value. `--print` names
+//! exactly the drifted rows, `--execute` makes the target's rows equal to the source's (checked
+//! by reading both, not by checksums), and a second run finds nothing.
+//!
+//! Other keys (the key walked by both servers in turn): a composite VARCHAR/INT key over many
+//! more chunks than one server walks at a time, with drift at both ends of the key order.
 
 mod common;
 
@@ -222,5 +226,78 @@ fn integer_keys_drift_at_the_extremes_and_beyond_the_source() -> TestResult {
         !script.contains("INSERT") && !script.contains("DELETE") && !script.contains("UPDATE"),
         "{script}"
     );
+    Ok(())
+}
+
+/// `(g, n)` rows of the composite-key table: `g` a case-insensitive VARCHAR.
+fn composite_rows(range: std::ops::Range<u32>) -> Vec<String> {
+    range
+        .map(|i| format!("('k{:03}', {}, 'v{i}')", i % 97, i / 97))
+        .collect()
+}
+
+#[test]
+fn composite_key_walked_by_both_servers_in_turn() -> TestResult {
+    let Some((source, target)) = common::two_servers()? else {
+        return Ok(());
+    };
+    let (mut s, mut t) = (source.conn()?, target.conn()?);
+    for conn in [&mut s, &mut t] {
+        conn.query_drop(
+            "CREATE DATABASE cw; CREATE TABLE cw.t (g VARCHAR(10) CHARACTER SET utf8mb4 \
+             COLLATE utf8mb4_general_ci NOT NULL, n INT NOT NULL, v VARCHAR(20) NOT NULL, \
+             PRIMARY KEY (g, n))",
+        )?;
+        for batch in composite_rows(0..3000).chunks(500) {
+            conn.query_drop(format!("INSERT INTO cw.t VALUES {}", batch.join(", ")))?;
+        }
+    }
+    // Drift at both ends of the key order and in between; rows only on the target sort before
+    // and after every source row.
+    t.query_drop(
+        "UPDATE cw.t SET v = 'changed' WHERE (g, n) IN (('k000', 0), ('k050', 7), ('k096', 28)); \
+         DELETE FROM cw.t WHERE (g, n) IN (('k000', 1), ('k013', 13), ('k096', 29)); \
+         INSERT INTO cw.t VALUES ('a', 1, 'x'), ('k050', 999, 'x'), ('zz', 0, 'x')",
+    )?;
+    live::prepare_session(&mut s, "source")?;
+    live::prepare_session(&mut t, "target")?;
+    let table = live::load_table(&mut s, "cw", "t", "source")?;
+    let opts = DrillOptions {
+        chunk_rows: 20,
+        leaf_rows: 4,
+        ..DrillOptions::default()
+    };
+    let diff = live::diff_table(&mut s, &mut t, &table, opts)?;
+    assert_eq!(diff.differences.len(), 9, "{:#?}", diff.differences);
+    // About 3000 / 20 chunks, each one key query, whichever server walked it.
+    assert!((140..200).contains(&diff.stats.splits), "{:?}", diff.stats);
+    // The other direction: the target's larger side is walked too.
+    let back = live::diff_table(&mut t, &mut s, &table, opts)?;
+    assert_eq!(back.differences.len(), 9, "{:#?}", back.differences);
+
+    let (su, tu) = (source.url(), target.url());
+    let run = |mode: &str| {
+        table_sync(&[
+            "--source",
+            &su,
+            "--target",
+            &tu,
+            "--tables",
+            "cw.t",
+            mode,
+            "--chunk-rows",
+            "20",
+        ])
+    };
+    let (code, _, err) = run("--execute")?;
+    assert_eq!(code, 0, "{err}");
+    type Rows = Vec<(String, i32, String)>;
+    let dump = |c: &mut Conn| -> Result<Rows, Box<dyn Error>> {
+        Ok(c.query("SELECT g, n, v FROM cw.t ORDER BY g, n")?)
+    };
+    assert_eq!(dump(&mut s)?, dump(&mut t)?, "after --execute");
+    let (code, script, err) = run("--print")?;
+    assert_eq!(code, 0, "{err}");
+    assert!(!script.contains("UPDATE"), "{script}");
     Ok(())
 }
