@@ -95,7 +95,9 @@ fn ours(
     live::prepare_session(&mut s, "source")?;
     live::prepare_session(&mut t, "target")?;
     let table = live::load_table(&mut s, "bench", "t", "source")?;
+    let setup = start.elapsed();
     let diff = live::diff_table(&mut s, &mut t, &table, options)?;
+    let drilled = start.elapsed();
     let mut plan = Plan::new("source", "target", Direction::OnTarget);
     plan.tables.push(plan_table(
         &table,
@@ -105,7 +107,11 @@ fn ours(
     let script = plan.to_sql(sync_plan::DEFAULT_BATCH, true)?;
     let elapsed = start.elapsed();
     eprintln!(
-        "  server CPU: source {:.2} s, target {:.2} s",
+        "  connect and table model {:.3} s, drill-down {:.3} s, plan and script {:.3} s; \
+         server CPU: source {:.2} s, target {:.2} s",
+        setup.as_secs_f64(),
+        (drilled - setup).as_secs_f64(),
+        (elapsed - drilled).as_secs_f64(),
         cpu_seconds(source) - cpu.0,
         cpu_seconds(target) - cpu.1
     );

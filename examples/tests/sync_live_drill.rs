@@ -155,6 +155,7 @@ fn integer_keys_drift_at_the_extremes_and_beyond_the_source() -> TestResult {
     // range hashes.
     live::prepare_session(&mut s, "source")?;
     live::prepare_session(&mut t, "target")?;
+    let mut diffs = Vec::new();
     for case in cases() {
         let table = live::load_table(&mut s, "ie", case.name, "source")?;
         let rows_total = case.shared.len() as u64;
@@ -184,6 +185,11 @@ fn integer_keys_drift_at_the_extremes_and_beyond_the_source() -> TestResult {
                 case.name,
                 diff.stats.rows_fetched
             );
+            // Before any repair, the recheck of the differing ranges finds the same rows.
+            let again = live::recheck(&mut s, &mut t, &diff, opts)?;
+            assert_eq!(again.differences, diff.differences, "ie.{}", case.name);
+            assert_eq!(again.differing_ranges, diff.differing_ranges);
+            diffs.push((diff, opts));
         }
     }
 
@@ -219,6 +225,11 @@ fn integer_keys_drift_at_the_extremes_and_beyond_the_source() -> TestResult {
             "ie.{} after --execute",
             case.name
         );
+    }
+    for (diff, opts) in &diffs {
+        let again = live::recheck(&mut s, &mut t, diff, *opts)?;
+        assert!(again.differences.is_empty(), "{:#?}", again.differences);
+        assert!(again.differing_ranges.is_empty());
     }
     let (code, script, err) = run("--print", "1000")?;
     assert_eq!(code, 0, "{err}");

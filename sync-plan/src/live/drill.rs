@@ -496,8 +496,9 @@ fn compare_range(
 }
 
 /// Checks again only the ranges an earlier [`diff_table`] found different (after a repair): a
-/// checksum of each on both servers, and a row comparison where they still differ. Cheap where
-/// a whole new [`diff_table`] would read every chunk again.
+/// checksum of each on both servers (several to a statement when the table has a key), and a
+/// row comparison where they still differ. Cheap where a whole new [`diff_table`] would read
+/// every chunk again.
 pub fn recheck(
     source: &mut Conn,
     target: &mut Conn,
@@ -516,23 +517,42 @@ pub fn recheck(
         differing_ranges: Vec::new(),
         stats: DrillStats::default(),
     };
-    for pred in &earlier.differing_ranges {
-        let (s, t) = both(source, target, table, key.as_ref(), pred.as_deref(), hash)?;
-        out.stats.checksums += 2;
-        out.stats.rows_read += 2;
-        if s != t {
-            let found = compare_range(
-                source,
-                target,
-                table,
-                key.as_ref(),
-                pred.as_deref(),
-                &mut out.stats,
-            )?;
-            out.differences.extend(found);
-            out.differing_ranges.push(pred.clone());
+    let Some(key) = key else {
+        for pred in &earlier.differing_ranges {
+            let (s, t) = both(source, target, table, None, pred.as_deref(), hash)?;
+            out.stats.checksums += 2;
+            out.stats.rows_read += 2;
+            if s != t {
+                let found =
+                    compare_range(source, target, table, None, pred.as_deref(), &mut out.stats)?;
+                out.differences.extend(found);
+                out.differing_ranges.push(pred.clone());
+            }
         }
-    }
+        return Ok(out);
+    };
+    // Keyed: every range checksummed in a few statements per server, the rows of those that
+    // still differ fetched together.
+    let preds = &earlier.differing_ranges;
+    let (src, tgt) = on_both(source, target, table, |c, side| {
+        checksum_ranges(c, side, table, &key, preds, hash)
+    })?;
+    out.stats.checksums += 2 * preds.len() as u64;
+    out.stats.rows_read += 2 * preds.len() as u64;
+    out.differing_ranges = preds
+        .iter()
+        .zip(src.iter().zip(&tgt))
+        .filter(|(_, (s, t))| s != t)
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.differences = compare_leaves(
+        source,
+        target,
+        table,
+        &key,
+        &out.differing_ranges,
+        &mut out.stats,
+    )?;
     Ok(out)
 }
 
