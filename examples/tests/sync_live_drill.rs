@@ -237,6 +237,18 @@ fn integer_keys_drift_at_the_extremes_and_beyond_the_source() -> TestResult {
         !script.contains("INSERT") && !script.contains("DELETE") && !script.contains("UPDATE"),
         "{script}"
     );
+
+    // A server error names the table, the side and the ranges; neither thread hangs.
+    let table = live::load_table(&mut s, "ie", "s", "source")?;
+    t.query_drop("ALTER TABLE ie.s DROP COLUMN v")?;
+    let err = live::diff_table(&mut s, &mut t, &table, DrillOptions::default())
+        .err()
+        .ok_or("a missing column on the target must fail")?
+        .to_string();
+    assert!(
+        err.starts_with("table ie.s on the target: reading ") && err.contains("WHERE ((`id` <"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -310,5 +322,26 @@ fn composite_key_walked_by_both_servers_in_turn() -> TestResult {
     let (code, script, err) = run("--print")?;
     assert_eq!(code, 0, "{err}");
     assert!(!script.contains("UPDATE"), "{script}");
+
+    // A server error on either side while both walk and checksum: named, and no thread hangs.
+    t.query_drop("ALTER TABLE cw.t DROP COLUMN v")?;
+    let err = live::diff_table(&mut s, &mut t, &table, opts)
+        .err()
+        .ok_or("a missing column on the target must fail")?
+        .to_string();
+    assert!(
+        err.starts_with("table cw.t on the target: reading "),
+        "{err}"
+    );
+    t.query_drop("ALTER TABLE cw.t ADD COLUMN v VARCHAR(20) NOT NULL DEFAULT ''")?;
+    s.query_drop("ALTER TABLE cw.t DROP COLUMN v")?;
+    let err = live::diff_table(&mut s, &mut t, &table, opts)
+        .err()
+        .ok_or("a missing column on the source must fail")?
+        .to_string();
+    assert!(
+        err.starts_with("table cw.t on the source: reading "),
+        "{err}"
+    );
     Ok(())
 }

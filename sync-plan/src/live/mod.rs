@@ -101,6 +101,34 @@ pub(crate) fn from_mysql(
     })
 }
 
+/// Names the ranges a statement read, for its errors: `the range WHERE ...`, `the whole
+/// table`, or `N ranges, WHERE <first> to WHERE <last>`.
+pub(crate) fn ranges_label(preds: &[Option<&str>]) -> String {
+    let one = |p: &Option<&str>| match p {
+        Some(p) => format!("WHERE {p}"),
+        None => "the whole table".to_string(),
+    };
+    match preds {
+        [] => "no range".to_string(),
+        [p] if p.is_none() => one(p),
+        [p] => format!("the range {}", one(p)),
+        [first, .., last] => format!("{} ranges, {} to {}", preds.len(), one(first), one(last)),
+    }
+}
+
+/// [`server`] for a statement over the ranges `preds`: the message names them.
+pub(crate) fn server_in<'t>(
+    table: &'t Table,
+    side: &'static str,
+    preds: &'t [Option<&'t str>],
+) -> impl Fn(mysql::Error) -> Error + 't {
+    move |e| Error::Server {
+        table: table.qualified_name(),
+        side,
+        message: format!("reading {}: {e}", ranges_label(preds)),
+    }
+}
+
 pub(crate) fn server<'t>(
     table: &'t Table,
     side: &'static str,
@@ -206,7 +234,9 @@ pub(crate) fn fetch(
         sql.push_str(p);
     }
     let n = table.columns.len();
-    let rows: Vec<mysql::Row> = conn.exec(sql, ()).map_err(server(table, side))?;
+    let rows: Vec<mysql::Row> = conn
+        .exec(sql, ())
+        .map_err(server_in(table, side, &[pred]))?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let mut values = r.unwrap();

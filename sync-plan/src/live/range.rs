@@ -14,7 +14,7 @@ use chunker::{Table, Value};
 use mysql::prelude::Queryable;
 use mysql::Conn;
 
-use super::{from_mysql, server};
+use super::{from_mysql, ranges_label, server_in};
 use crate::error::Error;
 use crate::key::IdentityKey;
 use crate::literal::literal_in;
@@ -140,13 +140,15 @@ pub(crate) fn checksum_range(
     hashing: Hashing,
 ) -> Result<Sum, Error> {
     let sql = checksum_sql(table, key, pred, hashing);
-    let row: Option<(u64, String)> = conn.query_first(sql).map_err(server(table, side))?;
+    let row: Option<(u64, String)> =
+        conn.query_first(sql)
+            .map_err(server_in(table, side, &[pred]))?;
     let (rows, text) = row.unwrap_or((0, String::new()));
     let text = text.trim();
     let hash = u64::from_str_radix(text, 16).map_err(|_| Error::Server {
         table: table.qualified_name(),
         side,
-        message: format!("unreadable checksum {text:?}"),
+        message: format!("unreadable checksum {text:?} of {}", ranges_label(&[pred])),
     })?;
     Ok(Sum { rows, hash })
 }
@@ -166,12 +168,15 @@ pub(crate) fn key_at(
         qualified(table),
         force_index(&key.index)
     );
-    if let Some(p) = predicate(table, key, range)? {
+    let pred = predicate(table, key, range)?;
+    if let Some(p) = &pred {
         sql.push_str(&format!(" WHERE {p}"));
     }
     sql.push_str(&format!(" ORDER BY {cols} LIMIT 1 OFFSET {offset}"));
     // Text protocol: one round trip; key values are never FLOAT/DOUBLE, so text is exact.
-    let row: Option<mysql::Row> = conn.query_first(sql).map_err(server(table, side))?;
+    let row: Option<mysql::Row> =
+        conn.query_first(sql)
+            .map_err(server_in(table, side, &[pred.as_deref()]))?;
     row.map(|r| {
         key.columns
             .iter()
@@ -196,18 +201,22 @@ pub(crate) fn keys_at(
     let mut out = Vec::with_capacity(asks.len());
     for batch in asks.chunks(RANGES_PER_STATEMENT) {
         let mut parts = Vec::with_capacity(batch.len());
+        let mut preds = Vec::with_capacity(batch.len());
         for (i, (range, offset)) in batch.iter().enumerate() {
             let mut part = format!("(SELECT /*sync-plan key*/ {i} AS part, {cols} FROM {from}");
-            if let Some(p) = predicate(table, key, range)? {
+            let pred = predicate(table, key, range)?;
+            if let Some(p) = &pred {
                 part.push_str(&format!(" WHERE {p}"));
             }
+            preds.push(pred);
             part.push_str(&format!(" ORDER BY {cols} LIMIT 1 OFFSET {offset})"));
             parts.push(part);
         }
         // Text protocol: one round trip; key values are never FLOAT/DOUBLE, so text is exact.
+        let labels: Vec<Option<&str>> = preds.iter().map(|p| p.as_deref()).collect();
         let rows: Vec<mysql::Row> = conn
             .query(parts.join(" UNION ALL "))
-            .map_err(server(table, side))?;
+            .map_err(server_in(table, side, &labels))?;
         let mut keys: Vec<Option<Vec<Value>>> = vec![None; batch.len()];
         for row in rows {
             let mut values = row.unwrap().into_iter();
@@ -463,14 +472,22 @@ pub(crate) fn checksum_ranges(
     let mut out = Vec::with_capacity(preds.len());
     for batch in preds.chunks(RANGES_PER_STATEMENT) {
         let sql = checksums_sql(table, key, batch, hashing);
-        let rows: Vec<(u64, u64, String)> = conn.query(sql).map_err(server(table, side))?;
+        let labels: Vec<Option<&str>> = batch.iter().map(|p| p.as_deref()).collect();
+        let rows: Vec<(u64, u64, String)> =
+            conn.query(sql).map_err(server_in(table, side, &labels))?;
         let mut sums: Vec<Option<Sum>> = vec![None; batch.len()];
         for (part, rows, text) in rows {
             let text = text.trim();
             let hash = u64::from_str_radix(text, 16).map_err(|_| Error::Server {
                 table: table.qualified_name(),
                 side,
-                message: format!("unreadable checksum {text:?}"),
+                message: format!(
+                    "unreadable checksum {text:?} of {}",
+                    usize::try_from(part)
+                        .ok()
+                        .and_then(|p| labels.get(p))
+                        .map_or_else(|| ranges_label(&labels), |p| ranges_label(&[*p]))
+                ),
             })?;
             if let Some(slot) = usize::try_from(part).ok().and_then(|p| sums.get_mut(p)) {
                 *slot = Some(Sum { rows, hash });
@@ -481,8 +498,8 @@ pub(crate) fn checksum_ranges(
                 table: table.qualified_name(),
                 side,
                 message: format!(
-                    "no checksum came back for the range {}",
-                    pred.as_deref().unwrap_or("(whole table)")
+                    "no checksum came back for {}",
+                    ranges_label(&[pred.as_deref()])
                 ),
             })?);
         }
@@ -688,6 +705,20 @@ mod tests {
             // log8 of a 2^64 span, plus slack.
             prop_assert!(split_fully(IntRange::default(), &all, domain, leaf) <= 24);
         }
+    }
+
+    #[test]
+    fn errors_name_the_ranges() {
+        use super::super::ranges_label;
+        assert_eq!(ranges_label(&[None]), "the whole table");
+        assert_eq!(
+            ranges_label(&[Some("`id` < 5")]),
+            "the range WHERE `id` < 5"
+        );
+        assert_eq!(
+            ranges_label(&[Some("`id` < 5"), Some("x"), Some("`id` >= 9")]),
+            "3 ranges, WHERE `id` < 5 to WHERE `id` >= 9"
+        );
     }
 
     #[test]
