@@ -159,10 +159,14 @@ fn integer_keys_drift_at_the_extremes_and_beyond_the_source() -> TestResult {
     for case in cases() {
         let table = live::load_table(&mut s, "ie", case.name, "source")?;
         let rows_total = case.shared.len() as u64;
-        for hash in [live::RangeHash::Strong, live::RangeHash::Fast] {
+        for (hash, chunk_rows, leaf_rows) in [
+            (live::RangeHash::Strong, 50, 4),
+            (live::RangeHash::Fast, 50, 4),
+            (live::RangeHash::Fast, 7, 0),
+        ] {
             let opts = DrillOptions {
-                chunk_rows: 50,
-                leaf_rows: 4,
+                chunk_rows,
+                leaf_rows,
                 hash,
                 ..DrillOptions::default()
             };
@@ -297,6 +301,12 @@ fn composite_key_walked_by_both_servers_in_turn() -> TestResult {
     // The other direction: the target's larger side is walked too.
     let back = live::diff_table(&mut t, &mut s, &table, opts)?;
     assert_eq!(back.differences.len(), 9, "{:#?}", back.differences);
+    // Ranges are split down to single rows when leaf_rows is 0, and the splitting ends.
+    for leaf_rows in [0, 1] {
+        let single = DrillOptions { leaf_rows, ..opts };
+        let diff = live::diff_table(&mut s, &mut t, &table, single)?;
+        assert_eq!(diff.differences.len(), 9, "{:#?}", diff.differences);
+    }
 
     let (su, tu) = (source.url(), target.url());
     let run = |mode: &str| {

@@ -340,7 +340,8 @@ pub fn diff_table(
         let mut splits = Vec::new();
         let (mut src_asks, mut tgt_asks) = (Vec::new(), Vec::new());
         for (range, s, t) in level.drain(..) {
-            if s.rows.max(t.rows) <= options.leaf_rows {
+            // At least one: a range of one row cut at offset 0 would not shrink.
+            if s.rows.max(t.rows) <= options.leaf_rows.max(1) {
                 leaves.push(range);
                 continue;
             }
