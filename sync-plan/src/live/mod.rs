@@ -125,8 +125,14 @@ pub(crate) fn server_in<'t>(
     move |e| Error::Server {
         table: table.qualified_name(),
         side,
-        message: format!("reading {}: {e}", ranges_label(preds)),
+        message: format!("reading {}: {}", ranges_label(preds), describe(&e)),
     }
+}
+
+/// A driver error in words: the server's code, state and message, or what failed to connect
+/// (`checksum::live::describe`), never the driver's `MySqlError { .. }` form.
+fn describe(e: &mysql::Error) -> String {
+    checksum::live::describe(e)
 }
 
 pub(crate) fn server<'t>(
@@ -136,7 +142,7 @@ pub(crate) fn server<'t>(
     move |e| Error::Server {
         table: table.qualified_name(),
         side,
-        message: e.to_string(),
+        message: describe(&e),
     }
 }
 
@@ -152,7 +158,7 @@ pub fn prepare_session(conn: &mut Conn, side: &'static str) -> Result<(), Error>
     .map_err(|e| Error::Server {
         table: String::new(),
         side,
-        message: e.to_string(),
+        message: describe(&e),
     })
 }
 
@@ -166,7 +172,7 @@ pub fn server_facts(
     let err = |e: mysql::Error| Error::Server {
         table: String::new(),
         side,
-        message: e.to_string(),
+        message: describe(&e),
     };
     let (server_id, port, read_only): (u32, u16, u8) = conn
         .query_first("SELECT @@server_id, @@port, @@read_only")
@@ -317,7 +323,7 @@ pub fn execute(conn: &mut Conn, plan: &Plan, batch: usize) -> Result<u64, Error>
         conn.query_drop(s).map_err(|e| Error::Server {
             table: String::new(),
             side,
-            message: e.to_string(),
+            message: describe(&e),
         })?;
     }
     let mut n = 0;
@@ -336,4 +342,40 @@ pub fn execute(conn: &mut Conn, plan: &Plan, batch: usize) -> Result<u64, Error>
         }
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{server, server_in};
+    use chunker::Table;
+
+    fn lock_wait() -> mysql::Error {
+        mysql::Error::MySqlError(mysql::MySqlError {
+            state: "HY000".into(),
+            message: "Lock wait timeout exceeded; try restarting transaction".into(),
+            code: 1205,
+        })
+    }
+
+    /// Server errors read as the server's code, state and message, with table, side and
+    /// ranges; never as the driver's `MySqlError { .. }`.
+    #[test]
+    fn server_errors_are_in_words() {
+        let table = Table::new("shop", "orders");
+        let text = server(&table, "target")(lock_wait()).to_string();
+        assert!(text.contains("shop.orders"), "{text}");
+        assert!(text.contains("target"), "{text}");
+        assert!(
+            text.contains("1205") && text.contains("Lock wait timeout exceeded"),
+            "{text}"
+        );
+        assert!(!text.contains("MySqlError"), "{text}");
+        let preds = [Some("`id` >= 5")];
+        let text = server_in(&table, "source", &preds)(lock_wait()).to_string();
+        assert!(
+            text.contains("`id` >= 5") && text.contains("1205"),
+            "{text}"
+        );
+        assert!(!text.contains("MySqlError"), "{text}");
+    }
 }
