@@ -19,7 +19,7 @@
 //!   separator inside a value can move a column boundary), hashed with `CRC32` (a 32-bit row
 //!   hash, zero-extended) and **summed** modulo 2^64 next to `COUNT(*)`, written as 16 hex
 //!   digits. Cheaper on the server (no MD5, no hex round trip): `sync-plan`'s drill-down over
-//!   1,000,000 rows took 1.9 s with it against 3.0 s with `Strong` (`benches/benches/sync.rs`,
+//!   1,000,000 rows took 1.7 s with it against 2.9 s with `Strong` (`benches/benches/sync.rs`,
 //!   one run). Blind spots that remain, all of them CRC's: (1) a 32-bit row hash, so a random
 //!   change to a row goes unseen with probability 2^-32 (2^-64 for `Strong`); (2) CRC32 is affine over GF(2): two row texts
 //!   of equal length whose XOR difference is a multiple of the CRC-32 polynomial hash alike, so
@@ -98,35 +98,49 @@
 //!
 //! # Comparing two servers (`live`)
 //!
+//! Two engines compute the same values ([`Engine`](live::Engine)): the **client** engine (the
+//! default) reads each chunk's rows over the binary protocol and hashes them here; the
+//! **server** engine has each server hash its rows in SQL and send two values. The client
+//! engine costs each server about a quarter of the CPU (it only sends rows) and finishes
+//! sooner, at the price of moving every row over the network once per server.
+//!
 //! The chunker walks the source's index on a connection of its own, one chunk ahead; each
-//! chunk is checksummed on both servers at the same time (two threads). A chunk that differs
-//! while either server was writing (InnoDB row counters moved) or while a replica target had
-//! not applied all of the source's GTIDs is rechecked after the walk, at least `recheck_wait`
-//! later; if it agrees then, it was a write in flight and is counted, not reported. Progress
-//! (last finished chunk, chunks awaiting a recheck, confirmed differences) is saved to a JSON
-//! [`Checkpoint`] after every chunk, so a run killed at any point, SIGKILL included, resumes
-//! after its last finished chunk and reports the same result (with a fixed chunk size the
-//! same chunks too). Before each chunk the [`Throttle`](live::Throttle) waits while a pause
-//! file exists, while `Threads_running` is over its limit or while a replica lags; sessions
-//! use `innodb_lock_wait_timeout = 1`.
+//! chunk is checksummed on both servers at the same time (two threads). With the client
+//! engine and a unique NOT NULL key whose values read back as themselves (integers, DECIMAL,
+//! FLOAT/DOUBLE, dates and times, binary strings, UTF-8 or ASCII text), the walk is *led*
+//! instead: the source reads `key >= L ORDER BY key LIMIT n + 1` and the last row's key ends
+//! the chunk, so no separate boundary query scans the index again, and the target reads each
+//! chunk while the source reads the next (0.1 s chunks by default, a fifth of the asked
+//! `--chunk-time`, so that this pipeline fills and drains quickly).
 //!
-//! # Performance (measured here: 2 cores shared with other jobs, load 3–7; MariaDB 10.11 on loopback)
+//! A chunk that differs while either server was writing (InnoDB row counters moved) or while a
+//! replica target had not applied all of the source's GTIDs is rechecked after the walk, at
+//! least `recheck_wait` later; if it agrees then, it was a write in flight and is counted, not
+//! reported. Progress (last finished chunk, chunks awaiting a recheck, confirmed differences)
+//! is saved to a JSON [`Checkpoint`] after every chunk, so a run killed at any point, SIGKILL
+//! included, resumes after its last finished chunk and reports the same result (with a fixed
+//! chunk size the same chunks too). Before each chunk the [`Throttle`](live::Throttle) waits
+//! while a pause file exists, while `Threads_running` is over its limit or while a replica
+//! lags; sessions use `innodb_lock_wait_timeout = 1`.
 //!
-//! - Client engine, hashing only (`benches/benches/checksum.rs`): MD5 itself runs at about
-//!   550 MiB/s on one idle core (250 MiB/s under load), so the 1 GB/s target is out of reach
-//!   for `strong` on one core: best seen 370 MiB/s of row data for rows with a 1 KiB BLOB and
-//!   115 MiB/s for 100-byte rows of 8 mixed columns (there MD5 is 37% of the time, value text
-//!   and copying the rest); `pt` does 200 MiB/s and 8.8 GiB/s. Hashing on two threads
-//!   ([`ChunkHasher::merge`]) gained nothing on this loaded 2-core machine.
-//! - 1,000,000 rows, primary and replica with 12 scattered differences, start to report
-//!   (`benches/benches/checksum_vs_pt.rs`, three runs): `strong` with the client engine
-//!   3.2–3.5 s, with the server engine 4.6–7.3 s; pt-table-checksum 3.2.1 (checksum plus
-//!   replicate check) 4.0–5.3 s in the same runs: ratio 0.66–0.79 (client engine), 1.0–1.3
-//!   (server engine). The one-third target is not met. The floor here is CPU: both servers
-//!   read every row and someone hashes every row with MD5 (server-side MD5 costs about twice
-//!   pt's CRC32 per row), on 2 cores shared by 2 servers, our 2 hashing threads and the other
-//!   jobs; pt spends about one core. Peak RSS: 5.6 MiB (server engine), 13.8 MiB (client
+//! # Performance (measured here: 2 cores shared by both servers and the checker; MariaDB 10.11 on loopback)
+//!
+//! - 1,000,000 rows of 8 mixed columns, primary and replica with 12 scattered differences,
+//!   start to report (`benches/benches/checksum_vs_pt.rs`, same run as pt-table-checksum 3.2.1
+//!   with its replicate check, 3.27 s): client engine `strong` 1.42 s (0.43 of pt), `fast`
+//!   1.11 s (0.34); server engine `strong` 2.71 s (0.83), `fast` 1.69 s (0.52). The one-third
+//!   target is not met for `strong`. The floor is CPU: per run each server spends about 0.6 s
+//!   sending its rows (client engine; 2.4-2.6 s hashing them in SQL with the server engine)
+//!   and the checker about 1.15 s decoding, encoding and hashing 2,000,000 rows (`fast`:
+//!   0.77 s), all on the same 2 cores. Peak RSS 14 MiB (client engine) and 6 MiB (server
 //!   engine), the same on a 100,000-row table.
+//! - Client engine, hashing only (`benches/benches/checksum.rs`, one thread): `strong`
+//!   150-190 MiB/s of row data on 8 mixed columns and 430-490 MiB/s with a 1 KiB BLOB (MD5
+//!   alone runs at about 600 MiB/s on one core); `fast` 320-370 MiB/s and about 3 GiB/s. The
+//!   1 GB/s target is not met: MD5 bounds `strong`, and on mixed rows writing each value's
+//!   text (shortest round-trip doubles, dates, quoting) costs more than the hash. A lane-
+//!   parallel MD5 in safe Rust was tried and the compiler did not vectorize it (no gain); SIMD
+//!   intrinsics need `unsafe`, which this workspace forbids.
 //!
 //! # What is verified where
 //!
