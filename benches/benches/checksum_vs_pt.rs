@@ -13,6 +13,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use benches::cpu_seconds;
 use checksum::live::{CompareOptions, Comparer, Engine};
 use checksum::{Algorithm, Checkpoint};
 use examples::harness::Pair;
@@ -44,24 +45,9 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
         }
     })?;
     let secs = started.elapsed().as_secs_f64();
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let tick = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-            / 100.0
-    };
     eprintln!(
-        "first pass {first_pass:?} s, {rechecks} rechecks, cpu user {:.2} s sys {:.2} s",
-        tick(11),
-        tick(12)
+        "{rechecks} rechecks (begun at {first_pass:?} s), client cpu {:.2} s",
+        cpu_seconds(Some(std::process::id()))
     );
     let status = std::fs::read_to_string("/proc/self/status")?;
     let hwm = status
@@ -71,27 +57,6 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
         .unwrap_or("0");
     println!("{secs:.3} {} {hwm} {}", r.differences.len(), r.chunks);
     Ok(())
-}
-
-/// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat`.
-fn cpu_seconds(pid: Option<u32>) -> f64 {
-    let Some(stat) = pid.and_then(|p| std::fs::read_to_string(format!("/proc/{p}/stat")).ok())
-    else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let tick = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (tick(11) + tick(12)) / 100.0
 }
 
 /// Runs our compare in a child process; returns (seconds, differing chunks, peak KiB, chunks).

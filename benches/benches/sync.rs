@@ -61,27 +61,9 @@ fn drift(target: &Server, rows: u64) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// CPU seconds `server`'s process has used so far (user + system, from `/proc`; 0 where that
-/// cannot be read).
+/// CPU seconds `server`'s process has used so far (user + system, from `/proc`).
 fn cpu_seconds(server: &Server) -> f64 {
-    let Some(stat) = server
-        .pid()
-        .and_then(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
-    else {
-        return 0.0;
-    };
-    // Fields after the parenthesized command name: state is field 3, utime 14, stime 15.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
+    benches::cpu_seconds(server.pid())
 }
 
 fn ours(

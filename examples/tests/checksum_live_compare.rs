@@ -18,9 +18,8 @@ type TestResult = Result<(), Box<dyn Error>>;
 
 const BIN: &str = env!("CARGO_BIN_EXE_table-checksum");
 
-/// The same two tables on both servers, then drift on the target: a changed row, a deleted
-/// row, an extra row past the source's last key, and a FLOAT moved to the next float up (same 6-digit text) in another table.
-fn two_servers_with_drift() -> Result<(Server, Server), Box<dyn Error>> {
+/// Two servers without binary logs, started at once.
+fn two_servers() -> Result<(Server, Server), Box<dyn Error>> {
     let start = || {
         Server::start(ServerOptions {
             log_bin: false,
@@ -30,6 +29,13 @@ fn two_servers_with_drift() -> Result<(Server, Server), Box<dyn Error>> {
     let other = std::thread::spawn(start);
     let source = start()?;
     let target = other.join().map_err(|_| "server thread panicked")??;
+    Ok((source, target))
+}
+
+/// The same two tables on both servers, then drift on the target: a changed row, a deleted
+/// row, an extra row past the source's last key, and a FLOAT moved to the next float up (same 6-digit text) in another table.
+fn two_servers_with_drift() -> Result<(Server, Server), Box<dyn Error>> {
+    let (source, target) = two_servers()?;
     for s in [&source, &target] {
         s.exec(
             "CREATE DATABASE app; \
@@ -468,17 +474,7 @@ fn statements_run(server: &Server) -> Result<u64, Box<dyn Error>> {
 #[test]
 fn led_chunks_equal_walked_chunks_for_every_key_type() -> TestResult {
     use mysql::prelude::Queryable;
-    let (source, target) = {
-        let start = || {
-            Server::start(ServerOptions {
-                log_bin: false,
-                ..ServerOptions::default()
-            })
-        };
-        let other = std::thread::spawn(start);
-        let s = start()?;
-        (s, other.join().map_err(|_| "server thread panicked")??)
-    };
+    let (source, target) = two_servers()?;
     // (table, key DDL, key expression over seq, a key below every seq, one above)
     let tables = [
         ("k_int", "k INT UNSIGNED", "seq * 3", "0", "4294967295"),
