@@ -107,14 +107,24 @@ fn ours(
     Ok((elapsed, diff.stats.rows_read, plan.statement_count()))
 }
 
-fn pt_table_sync(source: &Server, target: &Server) -> Result<(Duration, usize), Box<dyn Error>> {
+/// pt-table-sync `--print` with its default hash (`CRC32`, XORed per chunk) or with `function`
+/// (`--function MD5`: the like-for-like peer of our MD5-based `strong`).
+fn pt_table_sync(
+    source: &Server,
+    target: &Server,
+    function: Option<&str>,
+) -> Result<(Duration, usize), Box<dyn Error>> {
     let dsn = |s: &Server| format!("h=127.0.0.1,P={},u=root,D=bench,t=t", s.port());
     let start = Instant::now();
-    let out = Command::new("pt-table-sync")
-        .args(["--print", &dsn(source), &dsn(target)])
-        .output()?;
+    let mut cmd = Command::new("pt-table-sync");
+    cmd.args(["--print", &dsn(source), &dsn(target)]);
+    if let Some(f) = function {
+        cmd.args(["--function", f]);
+    }
+    let out = cmd.output()?;
     let elapsed = start.elapsed();
     let statements = String::from_utf8_lossy(&out.stdout).lines().count();
+    // 2 means "differences found" for pt-table-sync (0: none, 1: error, 3: both).
     eprintln!("  pt-table-sync exit {:?}", out.status.code());
     Ok((elapsed, statements))
 }
@@ -153,7 +163,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         let _: Option<u64> = s.conn()?.query_first("SELECT COUNT(*) FROM bench.t")?;
     }
     eprintln!("pt-table-sync --print:");
-    let (pt_time, pt_statements) = pt_table_sync(&source, &target)?;
+    let (pt_time, pt_statements) = pt_table_sync(&source, &target, None)?;
+    eprintln!("pt-table-sync --print --function MD5:");
+    let (pt_md5_time, _) = pt_table_sync(&source, &target, Some("MD5"))?;
     let mut strong = DrillOptions::default();
     if let Some(n) = std::env::var("SYNC_BENCH_CHUNK_ROWS")
         .ok()
@@ -175,6 +187,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!(
         "  pt-table-sync --print       {:>8.2} s, {pt_statements} lines printed",
         pt_time.as_secs_f64()
+    );
+    println!(
+        "  pt-table-sync --function MD5 {:>7.2} s; table-sync strong is {:.2} of it",
+        pt_md5_time.as_secs_f64(),
+        strong_time.as_secs_f64() / pt_md5_time.as_secs_f64().max(1e-9)
     );
     for (name, time, read, statements) in [
         (
