@@ -30,6 +30,7 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
     let started = Instant::now();
     let mut cmp = Comparer::connect(source, target)?;
     let t = chunker::live::load_table(cmp.walk_conn(), "bench", table)?;
+    let setup = started.elapsed().as_secs_f64();
     let opts = CompareOptions {
         engine,
         algorithm,
@@ -38,7 +39,11 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
     let mut cp = Checkpoint::new(opts.algorithm);
     let mut rechecks = 0u64;
     let mut first_pass = None;
+    let mut first_chunk = None;
     let r = cmp.compare_table(&t, &opts, &mut cp, &mut |p| {
+        if let checksum::live::Progress::Chunk { .. } = p {
+            first_chunk.get_or_insert(started.elapsed().as_secs_f64());
+        }
         if let checksum::live::Progress::Recheck { .. } = p {
             rechecks += 1;
             first_pass.get_or_insert(started.elapsed().as_secs_f64());
@@ -46,7 +51,9 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
     })?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "{rechecks} rechecks (begun at {first_pass:?} s), client cpu {:.2} s",
+        "connect and table model {setup:.3} s, first chunk done at {:.3} s, {rechecks} \
+         rechecks (begun at {first_pass:?} s), client cpu {:.2} s",
+        first_chunk.unwrap_or_default(),
         cpu_seconds(Some(std::process::id()))
     );
     let status = std::fs::read_to_string("/proc/self/status")?;
