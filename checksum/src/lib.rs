@@ -176,6 +176,7 @@ mod dialect;
 mod encode;
 mod engine;
 mod error;
+mod md5batch;
 mod number;
 mod plan;
 #[cfg(test)]
