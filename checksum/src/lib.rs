@@ -126,21 +126,21 @@
 //! # Performance (measured here: 2 cores shared by both servers and the checker; MariaDB 10.11 on loopback)
 //!
 //! - 1,000,000 rows of 8 mixed columns, primary and replica with 12 scattered differences,
-//!   start to report (`benches/benches/checksum_vs_pt.rs`, same run as pt-table-checksum 3.2.1
-//!   with its replicate check, 3.27 s): client engine `strong` 1.42 s (0.43 of pt), `fast`
-//!   1.11 s (0.34); server engine `strong` 2.71 s (0.83), `fast` 1.69 s (0.52). The one-third
-//!   target is not met for `strong`. The floor is CPU: per run each server spends about 0.6 s
-//!   sending its rows (client engine; 2.4-2.6 s hashing them in SQL with the server engine)
-//!   and the checker about 1.15 s decoding, encoding and hashing 2,000,000 rows (`fast`:
-//!   0.77 s), all on the same 2 cores. Peak RSS 14 MiB (client engine) and 6 MiB (server
-//!   engine), the same on a 100,000-row table.
-//! - Client engine, hashing only (`benches/benches/checksum.rs`, one thread): `strong`
-//!   150-190 MiB/s of row data on 8 mixed columns and 430-490 MiB/s with a 1 KiB BLOB (MD5
-//!   alone runs at about 600 MiB/s on one core); `fast` 320-370 MiB/s and about 3 GiB/s. The
-//!   1 GB/s target is not met: MD5 bounds `strong`, and on mixed rows writing each value's
-//!   text (shortest round-trip doubles, dates, quoting) costs more than the hash. A lane-
-//!   parallel MD5 in safe Rust was tried and the compiler did not vectorize it (no gain); SIMD
-//!   intrinsics need `unsafe`, which this workspace forbids.
+//!   each server's buffer pool holding the table, start to report
+//!   (`benches/benches/checksum_vs_pt.rs`, three runs, each against pt-table-checksum 3.2.1
+//!   with its replicate check in the same run, 2.73-3.16 s): client engine `strong` (the
+//!   default) 0.80-0.90 s, 0.25-0.33 of pt; `fast` 0.81-0.91 s, 0.29-0.30; server engine
+//!   `strong` 0.71-0.84, `fast` 0.38-0.42. Per run each server spends about 0.4 s of CPU
+//!   sending its rows (client engine) and the checker about 0.9 s decoding, encoding and
+//!   hashing 2,000,000 rows. Peak RSS 14 MiB (client engine) and 6 MiB (server engine), the
+//!   same on a 100,000-row table.
+//! - Client engine, hashing only (`benches/benches/checksum.rs`): `strong` rows are hashed 64
+//!   at a time with multi-buffer SIMD MD5 (module `md5batch`, checked against `md-5` at first
+//!   use): 2.5 GiB/s of row data with a 1 KiB BLOB per row on one thread (a single MD5 stream
+//!   runs at 600 MiB/s), but 360 MiB/s on one thread and 640 MiB/s on two for narrow rows of 8
+//!   mixed columns, where writing each value's exact server text (shortest round-trip doubles,
+//!   dates, quoting) costs more than the hash. `fast` and `pt` do about 390 MiB/s on those
+//!   rows, 2.4 and 9 GiB/s with BLOBs.
 //!
 //! # What is verified where
 //!
