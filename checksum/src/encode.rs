@@ -9,7 +9,7 @@
 //! pt: `CONCAT_WS('#', e1, ..., CONCAT(ISNULL(n1), ...))`, NULLs skipped, the NULL bitmap of the
 //! nullable columns last.
 
-use crate::value_ref::ValueRef;
+use chunker::ValueRef;
 
 use crate::error::{At, Error};
 use crate::plan::{ColPlan, Enc};

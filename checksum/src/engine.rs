@@ -2,14 +2,13 @@
 
 use std::fmt;
 
-use chunker::{Table, Value};
+use chunker::{Table, Value, ValueRef};
 use md5::{Digest, Md5};
 
 use crate::encode::{self, Scratch};
 use crate::error::{At, Error};
 use crate::md5batch;
 use crate::plan::{self, ColPlan, Enc};
-use crate::value_ref::ValueRef;
 use crate::{Algorithm, Dialect};
 
 /// How the rows of one table are hashed under one algorithm and dialect: the server-side SQL
@@ -81,7 +80,7 @@ impl RowPlan {
     /// Appends the exact bytes the server hashes for `row` (values in table column order).
     pub fn encode_row(&self, row: &[Value], out: &mut Vec<u8>) -> Result<(), Error> {
         self.encode(
-            row.iter().map(ValueRef::from),
+            row.iter().map(Value::as_value_ref),
             out,
             &mut Scratch::default(),
             None,
@@ -188,7 +187,7 @@ const BATCH_BYTES: usize = 256 * 1024;
 impl ChunkHasher<'_> {
     /// Adds one row (values in table column order).
     pub fn push_row(&mut self, row: &[Value]) -> Result<(), Error> {
-        self.push_values(row.iter().map(ValueRef::from))
+        self.push_values(row.iter().map(Value::as_value_ref))
     }
 
     /// Adds one row given as borrowed values in table column order, e.g. straight from a

@@ -184,18 +184,17 @@ mod props;
 mod report;
 mod sql;
 mod text;
-mod value_ref;
 
 #[cfg(feature = "mysql")]
 pub mod live;
 
 pub use checkpoint::{Checkpoint, TableProgress};
+pub use chunker::ValueRef;
 pub use dialect::Dialect;
 pub use engine::{ChunkChecksum, ChunkHasher, RowPlan};
 pub use error::{redact, redact_url, At, Error};
 pub use report::ChunkDiff;
 pub use sql::{replica_differences_sql, results_table_ddl, serialize_boundary, value_text, Scope};
-pub use value_ref::ValueRef;
 
 /// Which checksum to compute.
 #[derive(

@@ -127,5 +127,5 @@ pub use error::Error;
 pub use key::{choose_key, Key, KeyChoice, KeyColumn, Rule, Skipped, Strategy};
 pub use model::{Column, ColumnType, Index, IndexColumn, Table, TextKind};
 pub use size::{ChunkSize, Selection};
-pub use value::Value;
+pub use value::{Value, ValueRef};
 pub use walker::{Action, LedRead, Query, QueryKind, Walker};

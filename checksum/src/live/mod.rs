@@ -13,15 +13,15 @@ mod throttle;
 
 use std::time::{Duration, Instant};
 
-use chunker::live::to_mysql;
-use chunker::{Chunk, Column, ColumnType, Key, Table, Walker};
+use chunker::live::{from_mysql_ref, to_mysql};
+use chunker::{Chunk, Column, Key, Table, ValueRef, Walker};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
 
 use crate::engine::{ChunkChecksum, RowPlan};
 use crate::error::{redact, At, Error};
 use crate::sql::Scope;
-use crate::{Dialect, ValueRef};
+use crate::Dialect;
 
 pub use compare::{CompareOptions, Comparer, Progress, TableResult};
 pub use connect::{describe, login, open, parse_url, CONNECT_TIMEOUT, GREETING_TIMEOUT};
@@ -215,7 +215,7 @@ pub fn checksum_chunk(
 }
 
 /// Hashes one row as the driver decoded it (values in table column order), borrowing its
-/// values ([`wire`]); a row holding a value in text form where a number, date or time is
+/// values (`chunker::live::from_mysql_ref`); a row holding a value in text form where a number, date or time is
 /// expected (text protocol) is converted to owned values first, as `chunker::live::from_mysql`
 /// does.
 pub(crate) fn push_mysql_row(
@@ -231,15 +231,23 @@ pub(crate) fn push_mysql_row(
             found: raw.len(),
         });
     }
-    let borrowable = raw
+    // Borrowed when every value is (the binary protocol's forms); the second pass cannot
+    // meet a value the first one refused.
+    fn borrowed<'a>(v: &'a Option<mysql::Value>, c: &Column) -> Option<ValueRef<'a>> {
+        match v {
+            None => Some(ValueRef::Null),
+            Some(v) => from_mysql_ref(v, &c.column_type),
+        }
+    }
+    if raw
         .iter()
         .zip(&table.columns)
-        .all(|(v, c)| !is_text_form(v.as_ref(), &c.column_type));
-    if borrowable {
+        .all(|(v, c)| borrowed(v, c).is_some())
+    {
         return hasher.push_values(
             raw.iter()
                 .zip(&table.columns)
-                .map(|(v, c)| wire(v.as_ref(), &c.column_type)),
+                .map(|(v, c)| borrowed(v, c).unwrap_or(ValueRef::Null)),
         );
     }
     let values = raw
@@ -248,64 +256,6 @@ pub(crate) fn push_mysql_row(
         .map(|(v, c)| from_mysql(at, c, v.clone().unwrap_or(mysql::Value::NULL)))
         .collect::<Result<Vec<_>, _>>()?;
     hasher.push_row(&values)
-}
-
-/// Whether `v` is the text form of a number, date or time (as the text protocol sends them).
-fn is_text_form(v: Option<&mysql::Value>, column_type: &ColumnType) -> bool {
-    matches!(v, Some(mysql::Value::Bytes(_)))
-        && matches!(
-            column_type,
-            ColumnType::Integer { .. }
-                | ColumnType::Year
-                | ColumnType::Float
-                | ColumnType::Double
-                | ColumnType::Date
-                | ColumnType::DateTime { .. }
-                | ColumnType::Timestamp { .. }
-                | ColumnType::Time { .. }
-        )
-}
-
-/// A binary-protocol value for a column of `column_type`, borrowed, with the meaning
-/// `chunker::live::from_mysql` gives it: a `FLOAT` sent as a double is narrowed back, a date
-/// is a `DATE` or a date and time by the column's type, a `TIME`'s days count as hours. Integers
-/// pass as they came: the engine writes an `Int` and a `UInt` of the same number alike.
-fn wire<'a>(v: Option<&'a mysql::Value>, column_type: &ColumnType) -> ValueRef<'a> {
-    match v {
-        None | Some(mysql::Value::NULL) => ValueRef::Null,
-        Some(&mysql::Value::Int(i)) => ValueRef::Int(i),
-        Some(&mysql::Value::UInt(u)) => ValueRef::UInt(u),
-        Some(&mysql::Value::Float(f)) => ValueRef::Float(f),
-        #[allow(clippy::cast_possible_truncation)]
-        Some(&mysql::Value::Double(d)) => match column_type {
-            ColumnType::Float => ValueRef::Float(d as f32),
-            _ => ValueRef::Double(d),
-        },
-        Some(&mysql::Value::Date(year, month, day, hour, minute, second, micros)) => {
-            match column_type {
-                ColumnType::Date => ValueRef::Date { year, month, day },
-                _ => ValueRef::DateTime {
-                    year,
-                    month,
-                    day,
-                    hour,
-                    minute,
-                    second,
-                    micros,
-                },
-            }
-        }
-        Some(&mysql::Value::Time(negative, days, hours, minutes, seconds, micros)) => {
-            ValueRef::Time {
-                negative,
-                hours: days.saturating_mul(24).saturating_add(u32::from(hours)),
-                minutes,
-                seconds,
-                micros,
-            }
-        }
-        Some(mysql::Value::Bytes(b)) => ValueRef::Bytes(b),
-    }
 }
 
 /// A row value read for `column`, converted by `chunker::live::from_mysql`; a value that does
@@ -441,7 +391,7 @@ mod tests {
     /// that read values (strong and pt), NULLs included.
     #[test]
     fn borrowed_rows_hash_as_owned_rows() {
-        use chunker::{Collation, TextKind};
+        use chunker::{Collation, ColumnType, TextKind};
         use mysql::Value as M;
         let int = |unsigned| ColumnType::Integer { bytes: 8, unsigned };
         let cases: Vec<(ColumnType, M)> = vec![

@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::model::ColumnType;
-use crate::value::Value;
+use crate::value::{Value, ValueRef};
 
 /// This crate's value as a `mysql` value to bind to a placeholder.
 ///
@@ -69,23 +69,11 @@ pub fn from_mysql(value: mysql::Value, column_type: &ColumnType) -> Result<Value
             | ColumnType::Year => Value::Int(i64::try_from(u).map_err(|_| bad(&u))?),
             _ => Value::UInt(u),
         },
-        mysql::Value::Float(f) => Value::Float(f),
-        mysql::Value::Double(d) => match column_type {
-            ColumnType::Float => Value::Float(d as f32),
-            _ => Value::Double(d),
-        },
-        mysql::Value::Date(year, month, day, hour, minute, second, micros) => match column_type {
-            ColumnType::Date => Value::Date { year, month, day },
-            _ => Value::DateTime {
-                year,
-                month,
-                day,
-                hour,
-                minute,
-                second,
-                micros,
-            },
-        },
+        ref v @ (mysql::Value::Float(_) | mysql::Value::Double(_) | mysql::Value::Date(..)) => {
+            from_mysql_ref(v, column_type)
+                .map(|r| r.to_value())
+                .ok_or_else(|| bad(v))?
+        }
         mysql::Value::Time(negative, days, hours, minutes, seconds, micros) => Value::Time {
             negative,
             hours: days
@@ -96,21 +84,71 @@ pub fn from_mysql(value: mysql::Value, column_type: &ColumnType) -> Result<Value
             seconds,
             micros,
         },
-        mysql::Value::Bytes(b) => match column_type {
-            ColumnType::Integer { .. }
+        mysql::Value::Bytes(b) if is_text_form(column_type) => {
+            let text = std::str::from_utf8(&b).map_err(|_| bad(&b))?;
+            parse_text(text, column_type).ok_or_else(|| bad(&text))?
+        }
+        mysql::Value::Bytes(b) => Value::Bytes(b),
+    })
+}
+
+/// `value` read for a column of `column_type`, borrowed, with the meaning [`from_mysql`] gives
+/// it: a `FLOAT` sent as a double is narrowed back, a date is a `DATE` or a date and time by
+/// the column's type, a `TIME`'s days count as hours (saturating; the server never sends more
+/// than 34 days). `None` for bytes that are the text protocol's form of a number, date or time,
+/// which [`from_mysql`] parses. Integers pass as they came, where [`from_mysql`] also moves
+/// them to the column's signedness (and fails when an unsigned value does not fit).
+pub fn from_mysql_ref<'a>(
+    value: &'a mysql::Value,
+    column_type: &ColumnType,
+) -> Option<ValueRef<'a>> {
+    Some(match *value {
+        mysql::Value::NULL => ValueRef::Null,
+        mysql::Value::Int(i) => ValueRef::Int(i),
+        mysql::Value::UInt(u) => ValueRef::UInt(u),
+        mysql::Value::Float(f) => ValueRef::Float(f),
+        mysql::Value::Double(d) => match column_type {
+            ColumnType::Float => ValueRef::Float(d as f32),
+            _ => ValueRef::Double(d),
+        },
+        mysql::Value::Date(year, month, day, hour, minute, second, micros) => match column_type {
+            ColumnType::Date => ValueRef::Date { year, month, day },
+            _ => ValueRef::DateTime {
+                year,
+                month,
+                day,
+                hour,
+                minute,
+                second,
+                micros,
+            },
+        },
+        mysql::Value::Time(negative, days, hours, minutes, seconds, micros) => ValueRef::Time {
+            negative,
+            hours: days.saturating_mul(24).saturating_add(u32::from(hours)),
+            minutes,
+            seconds,
+            micros,
+        },
+        mysql::Value::Bytes(ref b) if !is_text_form(column_type) => ValueRef::Bytes(b),
+        mysql::Value::Bytes(_) => return None,
+    })
+}
+
+/// Whether bytes read for a column of this type are a text form to parse (a number, date or
+/// time over the text protocol) rather than the value itself.
+fn is_text_form(column_type: &ColumnType) -> bool {
+    matches!(
+        column_type,
+        ColumnType::Integer { .. }
             | ColumnType::Year
             | ColumnType::Float
             | ColumnType::Double
             | ColumnType::Date
             | ColumnType::DateTime { .. }
             | ColumnType::Timestamp { .. }
-            | ColumnType::Time { .. } => {
-                let text = std::str::from_utf8(&b).map_err(|_| bad(&b))?;
-                parse_text(text, column_type).ok_or_else(|| bad(&text))?
-            }
-            _ => Value::Bytes(b),
-        },
-    })
+            | ColumnType::Time { .. }
+    )
 }
 
 /// Parses the text protocol's form of a number, date or time.
