@@ -21,7 +21,7 @@ use crate::{schema, Collation, Value};
 
 mod convert;
 
-pub use convert::{from_mysql, from_mysql_ref, to_mysql};
+pub use convert::{from_mysql, from_mysql_ref, is_text_form, to_mysql};
 
 /// Which server family a connection talks to: the only differences this crate cares about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -126,6 +126,7 @@ pub enum ValueRef<'a> {
 
 impl Value {
     /// This value, borrowed.
+    #[inline]
     pub fn as_value_ref(&self) -> ValueRef<'_> {
         match *self {
             Value::Null => ValueRef::Null,
@@ -171,6 +172,7 @@ impl Value {
 
 impl ValueRef<'_> {
     /// Whether this is SQL `NULL`.
+    #[inline]
     pub fn is_null(&self) -> bool {
         matches!(self, ValueRef::Null)
     }

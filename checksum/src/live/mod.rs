@@ -13,7 +13,7 @@ mod throttle;
 
 use std::time::{Duration, Instant};
 
-use chunker::live::{from_mysql_ref, to_mysql};
+use chunker::live::{from_mysql_ref, is_text_form, to_mysql};
 use chunker::{Chunk, Column, Key, Table, ValueRef, Walker};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
@@ -231,24 +231,18 @@ pub(crate) fn push_mysql_row(
             found: raw.len(),
         });
     }
-    // Borrowed when every value is (the binary protocol's forms); the second pass cannot
-    // meet a value the first one refused.
-    fn borrowed<'a>(v: &'a Option<mysql::Value>, c: &Column) -> Option<ValueRef<'a>> {
-        match v {
-            None => Some(ValueRef::Null),
-            Some(v) => from_mysql_ref(v, &c.column_type),
-        }
-    }
-    if raw
+    // Borrowed unless a value is in text form (the text protocol), which only the owned
+    // conversion parses; so the borrowed reading below always succeeds.
+    let text_form = raw
         .iter()
         .zip(&table.columns)
-        .all(|(v, c)| borrowed(v, c).is_some())
-    {
-        return hasher.push_values(
-            raw.iter()
-                .zip(&table.columns)
-                .map(|(v, c)| borrowed(v, c).unwrap_or(ValueRef::Null)),
-        );
+        .any(|(v, c)| v.as_ref().is_some_and(|v| is_text_form(v, &c.column_type)));
+    if !text_form {
+        return hasher.push_values(raw.iter().zip(&table.columns).map(|(v, c)| {
+            v.as_ref()
+                .and_then(|v| from_mysql_ref(v, &c.column_type))
+                .unwrap_or(ValueRef::Null)
+        }));
     }
     let values = raw
         .iter()

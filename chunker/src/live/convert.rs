@@ -84,7 +84,7 @@ pub fn from_mysql(value: mysql::Value, column_type: &ColumnType) -> Result<Value
             seconds,
             micros,
         },
-        mysql::Value::Bytes(b) if is_text_form(column_type) => {
+        mysql::Value::Bytes(b) if text_type(column_type) => {
             let text = std::str::from_utf8(&b).map_err(|_| bad(&b))?;
             parse_text(text, column_type).ok_or_else(|| bad(&text))?
         }
@@ -130,14 +130,23 @@ pub fn from_mysql_ref<'a>(
             seconds,
             micros,
         },
-        mysql::Value::Bytes(ref b) if !is_text_form(column_type) => ValueRef::Bytes(b),
+        mysql::Value::Bytes(ref b) if !text_type(column_type) => ValueRef::Bytes(b),
         mysql::Value::Bytes(_) => return None,
     })
 }
 
+/// Whether `value` is the text protocol's form of a number, date or time for a column of
+/// `column_type`: the one case [`from_mysql_ref`] cannot borrow (it returns `None`), which a
+/// caller can test first, cheaply.
+#[inline]
+pub fn is_text_form(value: &mysql::Value, column_type: &ColumnType) -> bool {
+    matches!(value, mysql::Value::Bytes(_)) && text_type(column_type)
+}
+
 /// Whether bytes read for a column of this type are a text form to parse (a number, date or
 /// time over the text protocol) rather than the value itself.
-fn is_text_form(column_type: &ColumnType) -> bool {
+#[inline]
+fn text_type(column_type: &ColumnType) -> bool {
     matches!(
         column_type,
         ColumnType::Integer { .. }
