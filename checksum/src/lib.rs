@@ -127,12 +127,12 @@
 //!
 //! - 1,000,000 rows of 8 mixed columns, primary and replica with 12 scattered differences,
 //!   each server's buffer pool holding the table, start to report
-//!   (`benches/benches/checksum_vs_pt.rs`, three runs, each against pt-table-checksum 3.2.1
-//!   with its replicate check in the same run, 2.73-3.16 s): client engine `strong` (the
-//!   default) 0.80-0.90 s, 0.25-0.33 of pt; `fast` 0.81-0.91 s, 0.29-0.30; server engine
-//!   `strong` 0.71-0.84, `fast` 0.38-0.42. Per run each server spends about 0.4 s of CPU
-//!   sending its rows (client engine) and the checker about 0.9 s decoding, encoding and
-//!   hashing 2,000,000 rows. Peak RSS 14 MiB (client engine) and 6 MiB (server engine), the
+//!   (`benches/benches/checksum_vs_pt.rs`, six runs, each against pt-table-checksum 3.2.1
+//!   with its replicate check in the same run, 2.7-5.1 s): client engine `strong` (the
+//!   default) 0.25-0.38 of pt (median 0.30; five of six at most a third), `fast` 0.29-0.39;
+//!   server engine `strong` 0.69-1.00, `fast` 0.38-0.58. On a quiet host each server spends
+//!   about 0.4 s of CPU sending its rows (client engine) and the checker about 0.9 s
+//!   decoding, encoding and hashing 2,000,000 rows. Peak RSS 14 MiB (client engine) and 6 MiB (server engine), the
 //!   same on a 100,000-row table.
 //! - Client engine, hashing only (`benches/benches/checksum.rs`): `strong` rows are hashed 64
 //!   at a time with multi-buffer SIMD MD5 (module `md5batch`, checked against `md-5` at first
