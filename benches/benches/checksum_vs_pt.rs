@@ -20,11 +20,6 @@ use examples::harness::Pair;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
-thread_local! {
-    /// The two servers' process ids, for their CPU time around each of our runs.
-    static SERVER_PIDS: std::cell::RefCell<Vec<Option<u32>>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Child mode: compare one table and print `seconds differing_chunks peak_rss_kib`.
 fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Algorithm) -> Res<()> {
     let started = Instant::now();
@@ -67,14 +62,10 @@ fn child(source: &str, target: &str, table: &str, engine: Engine, algorithm: Alg
 }
 
 /// Runs our compare in a child process; returns (seconds, differing chunks, peak KiB, chunks).
-fn ours(
-    source: &str,
-    target: &str,
-    table: &str,
-    engine: &str,
-    algorithm: Algorithm,
-) -> Res<(f64, u64, u64, u64)> {
-    let pids: Vec<Option<u32>> = SERVER_PIDS.with(|p| p.borrow().clone());
+/// The servers' CPU time is read around the run from their process ids.
+fn ours(pair: &Pair, table: &str, engine: &str, algorithm: Algorithm) -> Res<(f64, u64, u64, u64)> {
+    let (source, target) = (pair.primary.url(), pair.replica.url());
+    let pids = [pair.primary.pid(), pair.replica.pid()];
     let before: Vec<f64> = pids.iter().map(|&p| cpu_seconds(p)).collect();
     let out = Command::new(std::env::current_exe()?)
         .env(
@@ -168,7 +159,6 @@ fn main() -> Res<()> {
     );
 
     let (p, r) = (pair.primary.url(), pair.replica.url());
-    SERVER_PIDS.with(|pids| *pids.borrow_mut() = vec![pair.primary.pid(), pair.replica.pid()]);
     if std::env::var_os("CK_HOLD").is_some() {
         // For profiling by hand: the servers stay up until a line arrives on stdin; run the
         // child with CK_CHILD="<source> <target> t client strong".
@@ -179,19 +169,19 @@ fn main() -> Res<()> {
     }
     let mut first = Vec::new();
     for &a in &algorithms {
-        let server = ours(&p, &r, "t", "server", a)?;
+        let server = ours(&pair, "t", "server", a)?;
         println!(
             "ours {a}/server: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
             server.0, server.1, server.3, server.2
         );
-        let client = ours(&p, &r, "t", "client", a)?;
+        let client = ours(&pair, "t", "client", a)?;
         println!(
             "ours {a}/client: {:.2} s, {} differing of {} chunks, peak RSS {} KiB",
             client.0, client.1, client.3, client.2
         );
         first.push((a, server.0, client.0));
     }
-    let small = ours(&p, &r, "small", "client", algorithms[0])?;
+    let small = ours(&pair, "small", "client", algorithms[0])?;
     println!(
         "ours {}/client on {} rows: {:.2} s, peak RSS {} KiB",
         algorithms[0],
@@ -235,7 +225,7 @@ fn main() -> Res<()> {
     );
 
     for (a, server1, client) in first {
-        let server2 = ours(&p, &r, "t", "server", a)?.0;
+        let server2 = ours(&pair, "t", "server", a)?.0;
         println!("ours {a}/server again: {server2:.2} s");
         println!(
             "ratio ours/pt, {a}: server engine {:.2}, client engine {:.2} (target <= 0.33)",

@@ -197,8 +197,11 @@ impl Comparer {
         );
         let mut done = checkpoint.tables.get(&name).cloned().unwrap_or_default();
         let key = choice.key().cloned();
-        let leads = opts.engine == Engine::Client && key.as_ref().is_some_and(led::key_reads_back);
-        let size = if leads {
+        // The key a led walk follows (client engine, a key that reads back as itself).
+        let led_key = key
+            .as_ref()
+            .filter(|k| opts.engine == Engine::Client && led::key_reads_back(k));
+        let size = if led_key.is_some() {
             led::chunk_size(opts.chunk_size)
         } else {
             opts.chunk_size
@@ -267,7 +270,6 @@ impl Comparer {
             }
             Ok(())
         };
-        let led_key = key.as_ref().filter(|_| leads);
         match (walker, led_key) {
             (Some(walker), Some(led_key)) if walker.can_lead() => {
                 let led = Led {

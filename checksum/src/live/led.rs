@@ -88,14 +88,22 @@ pub(super) struct Led<'a> {
     pub(super) table: &'a Table,
 }
 
-/// The source's part of one chunk.
-struct SourceSide {
-    chunk: Chunk,
+/// One led read on the source.
+struct SourceRead {
+    /// The checksum of all rows but the last one read.
     sum: ChunkChecksum,
+    /// The last row's key when the read returned all `limit` rows: the chunk's upper bound.
+    next: Option<Vec<chunker::Value>>,
     elapsed: Duration,
-    /// The source's write counter before and after its read.
+    /// The source's write counter before and after the read.
     before: u64,
     after: u64,
+}
+
+/// The source's part of one chunk: the chunk its read cut, and the read.
+struct SourceSide {
+    chunk: Chunk,
+    read: SourceRead,
 }
 
 /// What a led walk tells its caller.
@@ -141,21 +149,15 @@ pub(super) fn walk_led(
         scope.spawn(move || loop {
             let side = match walker.next_led_read() {
                 Ok(None) => break,
-                Ok(Some(read)) => read_source(source, plans.0, key, table, places, &read).and_then(
-                    |(sum, next, elapsed, before, after)| {
+                Ok(Some(led)) => {
+                    read_source(source, plans.0, key, table, places, &led).and_then(|mut read| {
                         let chunk = walker
-                            .on_led_read(next)
-                            .map_err(|e| table_err(&plans.0.at(Some(read.number)), None, &e))?;
-                        walker.on_chunk_done(sum.rows, elapsed);
-                        Ok(SourceSide {
-                            chunk,
-                            sum,
-                            elapsed,
-                            before,
-                            after,
-                        })
-                    },
-                ),
+                            .on_led_read(read.next.take())
+                            .map_err(|e| table_err(&plans.0.at(Some(led.number)), None, &e))?;
+                        walker.on_chunk_done(read.sum.rows, read.elapsed);
+                        Ok(SourceSide { chunk, read })
+                    })
+                }
                 Err(e) => Err(table_err(&plans.0.at(None), None, &e)),
             };
             let stop = side.as_ref().map_or(true, |s| s.chunk.is_last());
@@ -183,16 +185,17 @@ pub(super) fn walk_led(
             let (t, t_elapsed, t_before, t_after) =
                 one_side(target, "target", Engine::Client, t_ref, table)?;
             let source_now = write_counter(walk, plans.0, number, "source")?;
-            let quiet = side.before == side.after
-                && side.after == source_now
-                && caught == Some(side.before)
+            let s = &side.read;
+            let quiet = s.before == s.after
+                && s.after == source_now
+                && caught == Some(s.before)
                 && t_before == t_after;
             on_event(LedEvent::Pair(Box::new((
                 side.chunk,
                 PairResult {
-                    source: side.sum,
+                    elapsed: side.read.elapsed.max(t_elapsed),
+                    source: side.read.sum,
                     target: t,
-                    elapsed: side.elapsed.max(t_elapsed),
                     quiet,
                 },
             ))))?;
@@ -201,16 +204,7 @@ pub(super) fn walk_led(
     })
 }
 
-type SourceRead = (
-    ChunkChecksum,
-    Option<Vec<chunker::Value>>,
-    Duration,
-    u64,
-    u64,
-);
-
-/// One led read on the source: the checksum of all rows but the `limit`-th, that row's key,
-/// the time, and the write counter before and after.
+/// One led read on the source (see [`SourceRead`]).
 fn read_source(
     conn: &mut Conn,
     plan: &RowPlan,
@@ -278,7 +272,13 @@ fn read_source(
     }
     let elapsed = started.elapsed();
     let after = write_counter(conn, plan, read.number, "source")?;
-    Ok((hasher.finish(), next, elapsed, before, after))
+    Ok(SourceRead {
+        sum: hasher.finish(),
+        next,
+        elapsed,
+        before,
+        after,
+    })
 }
 
 #[cfg(test)]
