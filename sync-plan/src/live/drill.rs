@@ -275,11 +275,8 @@ fn both(
     pred: Option<&str>,
     hash: Hashing,
 ) -> Result<(Sum, Sum), Error> {
-    std::thread::scope(|scope| {
-        let t = scope.spawn(|| checksum_range(target, "target", table, key, pred, hash));
-        let s = checksum_range(source, "source", table, key, pred, hash);
-        let t = t.join().unwrap_or_else(|_| Err(panicked(table)));
-        Ok((s?, t?))
+    on_both(source, target, table, |c, side| {
+        checksum_range(c, side, table, key, pred, hash)
     })
 }
 

@@ -144,11 +144,23 @@ pub(crate) fn checksum_range(
         conn.query_first(sql)
             .map_err(server_in(table, side, &[pred]))?;
     let (rows, text) = row.unwrap_or((0, String::new()));
+    read_sum(rows, &text, table, side, &[pred])
+}
+
+/// A range's `(cnt, crc)` as the chunk statement returns them; an unreadable `crc` is an error
+/// naming the ranges `labels`.
+fn read_sum(
+    rows: u64,
+    text: &str,
+    table: &Table,
+    side: &'static str,
+    labels: &[Option<&str>],
+) -> Result<Sum, Error> {
     let text = text.trim();
     let hash = u64::from_str_radix(text, 16).map_err(|_| Error::Server {
         table: table.qualified_name(),
         side,
-        message: format!("unreadable checksum {text:?} of {}", ranges_label(&[pred])),
+        message: format!("unreadable checksum {text:?} of {}", ranges_label(labels)),
     })?;
     Ok(Sum { rows, hash })
 }
@@ -162,33 +174,13 @@ pub(crate) fn key_at(
     range: &Range,
     offset: u64,
 ) -> Result<Option<Vec<Value>>, Error> {
-    let cols = ident_list(key.columns.iter().map(|&i| table.columns[i].name.as_str()));
-    let mut sql = format!(
-        "SELECT /*sync-plan key*/ {cols} FROM {} {}",
-        qualified(table),
-        force_index(&key.index)
-    );
-    let pred = predicate(table, key, range)?;
-    if let Some(p) = &pred {
-        sql.push_str(&format!(" WHERE {p}"));
-    }
-    sql.push_str(&format!(" ORDER BY {cols} LIMIT 1 OFFSET {offset}"));
-    // Text protocol: one round trip; key values are never FLOAT/DOUBLE, so text is exact.
-    let row: Option<mysql::Row> =
-        conn.query_first(sql)
-            .map_err(server_in(table, side, &[pred.as_deref()]))?;
-    row.map(|r| {
-        key.columns
-            .iter()
-            .zip(r.unwrap())
-            .map(|(&i, v)| from_mysql(table, &table.columns[i], v))
-            .collect()
-    })
-    .transpose()
+    let mut keys = keys_at(conn, side, table, key, &[(range.clone(), offset)])?;
+    Ok(keys.pop().flatten())
 }
 
 /// The keys at `offset` rows into each `(range, offset)` (in key order), several to a statement
-/// (a `UNION ALL` of [`key_at`]'s query); `None` where a range has fewer rows.
+/// (a `UNION ALL` of `ORDER BY key LIMIT 1 OFFSET n` queries); `None` where a range has fewer
+/// rows.
 pub(crate) fn keys_at(
     conn: &mut Conn,
     side: &'static str,
@@ -477,20 +469,11 @@ pub(crate) fn checksum_ranges(
             conn.query(sql).map_err(server_in(table, side, &labels))?;
         let mut sums: Vec<Option<Sum>> = vec![None; batch.len()];
         for (part, rows, text) in rows {
-            let text = text.trim();
-            let hash = u64::from_str_radix(text, 16).map_err(|_| Error::Server {
-                table: table.qualified_name(),
-                side,
-                message: format!(
-                    "unreadable checksum {text:?} of {}",
-                    usize::try_from(part)
-                        .ok()
-                        .and_then(|p| labels.get(p))
-                        .map_or_else(|| ranges_label(&labels), |p| ranges_label(&[*p]))
-                ),
-            })?;
-            if let Some(slot) = usize::try_from(part).ok().and_then(|p| sums.get_mut(p)) {
-                *slot = Some(Sum { rows, hash });
+            let part = usize::try_from(part).ok();
+            let label = part.and_then(|p| labels.get(p)).map(std::slice::from_ref);
+            let sum = read_sum(rows, &text, table, side, label.unwrap_or(&labels))?;
+            if let Some(slot) = part.and_then(|p| sums.get_mut(p)) {
+                *slot = Some(sum);
             }
         }
         for (sum, pred) in sums.into_iter().zip(batch) {
