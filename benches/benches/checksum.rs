@@ -40,7 +40,7 @@ fn mixed_table() -> Table {
         .column(int("a", 4))
         .column(int("b", 8))
         .column(text("c"))
-        .column(Column::new("d", ColumnType::Double))
+        .column(Column::new("d", ColumnType::Double { scale: None }))
         .column(Column::new("e", ColumnType::DateTime { fsp: 0 }))
         .column(Column::new(
             "f",

@@ -60,7 +60,10 @@ pub(crate) fn strong_column(col: &Column, dialect: Dialect) -> ColPlan {
     let (sql, enc) = match &col.column_type {
         ColumnType::Integer { .. } => (q, Enc::Int),
         ColumnType::Decimal { .. } => (q, Enc::DecimalText),
-        ColumnType::Float | ColumnType::Double => (dialect.exact_double(&q), Enc::Double),
+        // Whatever `(M,D)` says: `CAST(... AS DOUBLE)` shows every stored bit.
+        ColumnType::Float { .. } | ColumnType::Double { .. } => {
+            (dialect.exact_double(&q), Enc::Double)
+        }
         ColumnType::Bit { .. } => (format!("({q} + 0)"), Enc::BitNumber),
         ColumnType::Binary { .. } => (q, Enc::Raw),
         ColumnType::Date => (q, Enc::Date),
@@ -95,8 +98,9 @@ pub(crate) fn pt_type_word(column_type: &ColumnType, dialect: Dialect) -> String
             _ => "bigint",
         },
         ColumnType::Decimal { .. } => "decimal",
-        ColumnType::Float => "float",
-        ColumnType::Double => "double",
+        // `float(7,2)` and `double(10,3)` too: pt keeps the letters of the type only.
+        ColumnType::Float { .. } => "float",
+        ColumnType::Double { .. } => "double",
         ColumnType::Bit { .. } => "bit",
         ColumnType::Text { kind, max_len } => match kind {
             TextKind::Fixed => "char",
@@ -167,8 +171,8 @@ pub(crate) fn pt_column(col: &Column, dialect: Dialect) -> ColPlan {
         let enc = match &col.column_type {
             ColumnType::Integer { .. } => Enc::Int,
             ColumnType::Decimal { .. } => Enc::DecimalText,
-            ColumnType::Float => Enc::Float6,
-            ColumnType::Double => Enc::Double,
+            ColumnType::Float { .. } => Enc::Float6,
+            ColumnType::Double { .. } => Enc::Double,
             ColumnType::Date => Enc::Date,
             ColumnType::DateTime { fsp } => Enc::DateTime(*fsp),
             ColumnType::Time { fsp } => Enc::Time(*fsp),

@@ -41,7 +41,7 @@ fn encode(plan: &RowPlan, row: &[Value]) -> Vec<u8> {
 
 #[test]
 fn fast_sql_is_crc32_of_the_strong_row_text_summed() {
-    let table = two_text().column(Column::new("f", ColumnType::Float));
+    let table = two_text().column(Column::new("f", ColumnType::Float { scale: None }));
     let fast = RowPlan::new(&table, Algorithm::Fast, Dialect::MariaDb);
     assert_eq!(
         fast.row_hash_sql(),

@@ -96,7 +96,7 @@ fn pt_per_type_expressions_and_null_bitmap() {
 fn strong_sql_quotes_every_column() {
     let table = Table::new("d", "t")
         .column(int("id"))
-        .column(Column::new("f", ColumnType::Float).nullable())
+        .column(Column::new("f", ColumnType::Float { scale: None }).nullable())
         .column(Column::new("bits", ColumnType::Bit { bits: 3 }))
         .column(varchar("v").nullable())
         .column(Column::new("ts", ColumnType::Timestamp { fsp: 0 }));
@@ -214,8 +214,8 @@ fn every_type() -> Table {
             precision: 10,
             scale: 2,
         },
-        ColumnType::Float,
-        ColumnType::Double,
+        ColumnType::Float { scale: None },
+        ColumnType::Double { scale: None },
         ColumnType::Bit { bits: 64 },
         ColumnType::Text {
             kind: TextKind::Fixed,

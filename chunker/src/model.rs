@@ -161,10 +161,20 @@ pub enum ColumnType {
         /// Digits after the point.
         scale: u8,
     },
-    /// `FLOAT` (4-byte IEEE 754).
-    Float,
-    /// `DOUBLE` (8-byte IEEE 754).
-    Double,
+    /// `FLOAT` (4-byte IEEE 754), or `FLOAT(M,D)`.
+    Float {
+        /// `D` of `FLOAT(M,D)` (0 to 30): the server rounds values written to the column to `D`
+        /// decimals and shows them with exactly `D` digits after the point (`1.50`). `None` for
+        /// plain `FLOAT` (and `FLOAT(p)`).
+        scale: Option<u8>,
+    },
+    /// `DOUBLE` (8-byte IEEE 754; also `REAL`, `DOUBLE PRECISION`, `FLOAT(25)` to `FLOAT(53)`),
+    /// or `DOUBLE(M,D)`.
+    Double {
+        /// `D` of `DOUBLE(M,D)` (0 to 30), as for [`ColumnType::Float`]; `None` for plain
+        /// `DOUBLE`.
+        scale: Option<u8>,
+    },
     /// `BIT(bits)`, 1 to 64 bits; values travel as big-endian bytes.
     Bit {
         /// Declared width in bits.
@@ -250,10 +260,19 @@ impl ColumnType {
         )
     }
 
-    /// Whether the type is `FLOAT` or `DOUBLE` (approximate: never usable in an equality predicate
-    /// without an exact literal).
+    /// Whether the type is `FLOAT` or `DOUBLE`, with or without `(M,D)` (approximate: never
+    /// usable in an equality predicate without an exact literal).
     pub fn is_approximate(&self) -> bool {
-        matches!(self, ColumnType::Float | ColumnType::Double)
+        matches!(self, ColumnType::Float { .. } | ColumnType::Double { .. })
+    }
+
+    /// `D` of a `FLOAT(M,D)` or `DOUBLE(M,D)` column: the digits the server shows after the
+    /// point. `None` for every other type, plain `FLOAT` and `DOUBLE` included.
+    pub fn real_scale(&self) -> Option<u8> {
+        match self {
+            ColumnType::Float { scale } | ColumnType::Double { scale } => *scale,
+            _ => None,
+        }
     }
 }
 

@@ -42,8 +42,12 @@ pub fn column_type(
             precision: small(numeric_precision, "decimal precision", 65)?,
             scale: small(numeric_scale, "decimal scale", 38)?,
         }),
-        "float" => Ok(ColumnType::Float),
-        "double" | "real" | "double precision" => Ok(ColumnType::Double),
+        "float" => Ok(ColumnType::Float {
+            scale: real_scale(&lower)?,
+        }),
+        "double" | "real" | "double precision" => Ok(ColumnType::Double {
+            scale: real_scale(&lower)?,
+        }),
         "bit" => Ok(ColumnType::Bit {
             bits: small(
                 numeric_precision.or_else(|| paren_number(&lower)),
@@ -94,6 +98,36 @@ fn paren_number(column_type: &str) -> Option<u64> {
     let start = column_type.find('(')? + 1;
     let end = start + column_type[start..].find(')')?;
     column_type[start..end].trim().parse().ok()
+}
+
+/// `D` of `float(M,D)` / `double(M,D)` as `COLUMN_TYPE` spells them (`float(7,2) unsigned`),
+/// `None` for plain `float` / `double`. `COLUMN_TYPE` is the authority: on MariaDB 10.11
+/// `NUMERIC_SCALE` agrees (NULL for `FLOAT`, `FLOAT(10)`, `DOUBLE`, `REAL`; 2 for `FLOAT(7,2)`),
+/// but it is the declared text that says whether the server prints a fixed number of decimals.
+/// The servers accept `D` up to 30.
+fn real_scale(column_type: &str) -> Result<Option<u8>, String> {
+    let Some(open) = column_type.find('(') else {
+        return Ok(None);
+    };
+    let close = open
+        + column_type[open..]
+            .find(')')
+            .ok_or_else(|| format!("no closing parenthesis in {column_type:?}"))?;
+    let Some((_, scale)) = column_type[open + 1..close].split_once(',') else {
+        return Ok(None);
+    };
+    scale
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|d| *d <= 30)
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "scale {:?} of {column_type:?} is out of range",
+                scale.trim()
+            )
+        })
 }
 
 /// The labels of `enum('a','b')` / `set('a','b')` as `COLUMN_TYPE` spells them: each label
@@ -230,6 +264,79 @@ mod tests {
                 name: "inet6".into()
             }
         );
+        // FLOAT/DOUBLE as MariaDB 10.11 reports them (DATA_TYPE, COLUMN_TYPE, NUMERIC_PRECISION,
+        // NUMERIC_SCALE): the scale only with (M,D); FLOAT(30) is a DOUBLE.
+        let real = [
+            (
+                "float",
+                "float",
+                12,
+                None,
+                ColumnType::Float { scale: None },
+            ),
+            (
+                "float",
+                "float(7,2)",
+                7,
+                Some(2),
+                ColumnType::Float { scale: Some(2) },
+            ),
+            (
+                "float",
+                "float(10,4) unsigned",
+                10,
+                Some(4),
+                ColumnType::Float { scale: Some(4) },
+            ),
+            (
+                "float",
+                "float(5,0)",
+                5,
+                Some(0),
+                ColumnType::Float { scale: Some(0) },
+            ),
+            (
+                "double",
+                "double",
+                22,
+                None,
+                ColumnType::Double { scale: None },
+            ),
+            (
+                "double",
+                "double(10,3)",
+                10,
+                Some(3),
+                ColumnType::Double { scale: Some(3) },
+            ),
+            (
+                "double",
+                "double(255,30)",
+                255,
+                Some(30),
+                ColumnType::Double { scale: Some(30) },
+            ),
+        ];
+        for (dt, ct, p, s, want) in real {
+            assert_eq!(t(dt, ct, Some(p), s, None, None), want, "{ct}");
+        }
+        assert_eq!(
+            t(
+                "double",
+                "DOUBLE(20,10) UNSIGNED",
+                Some(20),
+                Some(10),
+                None,
+                None
+            ),
+            ColumnType::Double { scale: Some(10) }
+        );
+        for bad in ["double(40,31)", "float(7,x)", "float(7,2"] {
+            assert!(
+                column_type("float", bad, None, None, None, None).is_err(),
+                "{bad}"
+            );
+        }
         assert!(column_type("datetime", "datetime(9)", None, None, Some(9), None).is_err());
         assert!(column_type("decimal", "decimal", Some(300), Some(0), None, None).is_err());
     }

@@ -1,6 +1,7 @@
 //! The `chunker` crate against a real MariaDB: `load_table` on a table with every column type,
 //! and walks over integer, composite, VARCHAR (case-insensitive duplicates under a non-unique
-//! index), BINARY and ENUM+DECIMAL keys, under `sql_mode` `ANSI_QUOTES,NO_BACKSLASH_ESCAPES`.
+//! index), BINARY, ENUM+DECIMAL and FLOAT(7,2)+DOUBLE(10,3) keys, under `sql_mode`
+//! `ANSI_QUOTES,NO_BACKSLASH_ESCAPES`.
 //!
 //! For each walk, the chunks' `COUNT(*)`s on the server must sum to the table's row count and
 //! every row must be in exactly one chunk, before and after rows are added that the walk never
@@ -342,6 +343,47 @@ fn walks_partition_real_tables_under_hostile_sql_modes() -> TestResult {
             vec!["m".into(), "99999999999999999999.9".into(), 80_003.into()],
         ],
     )?;
+
+    // FLOAT(7,2) and DOUBLE(10,3) (a nullable, non-unique composite key: NULLs, runs of equal
+    // values): boundaries bind back as the stored float and double, which the server rounded
+    // to D decimals on INSERT, so its index ranges take them as they are. The other server's
+    // rows sit on boundaries, between them and at the declared range's ends.
+    conn.query_drop(
+        "CREATE TABLE test.t_fixed (f FLOAT(7,2) NULL, d DOUBLE(10,3) NOT NULL, \
+         rid INT NOT NULL, KEY k_fd (f, d))",
+    )?;
+    let mut rows: Vec<(Option<f64>, f64, i64)> = Vec::new();
+    for i in 0..400i64 {
+        let f = (i % 9 != 0).then(|| (rng.next() % 2_000) as f64 * 1.375 / 7.0 - 150.0);
+        rows.push((f, (rng.next() % 50) as f64 / 8.0, i));
+    }
+    conn.exec_batch("INSERT INTO test.t_fixed VALUES (?, ?, ?)", rows)?;
+    let chunks = walk_and_check(
+        &mut conn,
+        "t_fixed",
+        None,
+        ChunkSize::Rows(13),
+        "INSERT INTO test.t_fixed VALUES (?, ?, ?)",
+        vec![
+            vec![mysql::Value::NULL, 0.0005.into(), 85_001.into()],
+            vec![(-99_999.99).into(), (-9_999_999.999).into(), 85_002.into()],
+            vec![99_999.99.into(), 9_999_999.999.into(), 85_003.into()],
+            vec![0.125.into(), 1.0625.into(), 85_004.into()],
+            vec![(-150.0).into(), 0.0.into(), 85_005.into()],
+        ],
+    )?;
+    assert_eq!(chunks[0].index.as_deref(), Some("k_fd"));
+    // Rows equal to a boundary: the other server has copies of the keys the walk cut at.
+    let table = load_table(&mut conn, "test", "t_fixed")?;
+    let mut copies = Vec::new();
+    for (n, c) in chunks.iter().enumerate().skip(1) {
+        if let Some([f, d]) = c.lower.values() {
+            copies.push(vec![to_mysql(f), to_mysql(d), (86_000 + n as i64).into()]);
+        }
+    }
+    assert!(copies.len() > 2, "{chunks:#?}");
+    conn.exec_batch("INSERT INTO test.t_fixed VALUES (?, ?, ?)", copies)?;
+    check_partition(&mut conn, &table, &chunks, "t_fixed + boundary copies")?;
     Ok(())
 }
 
@@ -355,7 +397,8 @@ fn load_table_reads_every_column_type_and_index() -> TestResult {
         "CREATE TABLE test.every (
            id INT UNSIGNED NOT NULL AUTO_INCREMENT,
            ti TINYINT, si SMALLINT UNSIGNED, mi MEDIUMINT, bi BIGINT NOT NULL,
-           de DECIMAL(30,4), fl FLOAT, do DOUBLE, bt BIT(5),
+           de DECIMAL(30,4), fl FLOAT, do DOUBLE, bt BIT(5), fm FLOAT(7,2), f10 FLOAT(10),
+           f30 FLOAT(30), dm DOUBLE(10,3) UNSIGNED, rl REAL(8,3), dp DOUBLE PRECISION,
            ch CHAR(3) CHARACTER SET latin1 COLLATE latin1_bin,
            vc VARCHAR(20) COLLATE utf8mb4_general_ci, tx TEXT,
            bn BINARY(4), vb VARBINARY(8), bl BLOB,
@@ -398,8 +441,15 @@ fn load_table_reads_every_column_type_and_index() -> TestResult {
             scale: 4
         })
     );
-    assert_eq!(ty("fl"), Some(ColumnType::Float));
-    assert_eq!(ty("do"), Some(ColumnType::Double));
+    assert_eq!(ty("fl"), Some(ColumnType::Float { scale: None }));
+    assert_eq!(ty("do"), Some(ColumnType::Double { scale: None }));
+    // D of FLOAT(M,D)/DOUBLE(M,D) (REAL(M,D) too); FLOAT(p) is FLOAT or DOUBLE, without one.
+    assert_eq!(ty("fm"), Some(ColumnType::Float { scale: Some(2) }));
+    assert_eq!(ty("f10"), Some(ColumnType::Float { scale: None }));
+    assert_eq!(ty("f30"), Some(ColumnType::Double { scale: None }));
+    assert_eq!(ty("dm"), Some(ColumnType::Double { scale: Some(3) }));
+    assert_eq!(ty("rl"), Some(ColumnType::Double { scale: Some(3) }));
+    assert_eq!(ty("dp"), Some(ColumnType::Double { scale: None }));
     assert_eq!(ty("bt"), Some(ColumnType::Bit { bits: 5 }));
     assert_eq!(
         ty("ch"),

@@ -211,7 +211,7 @@ mod tests {
         };
         let t = Table::new("s", "t")
             .column(Column::new("k", text.clone()).collation(Collation::new("latin1_swedish_ci")))
-            .column(Column::new("f", ColumnType::Float));
+            .column(Column::new("f", ColumnType::Float { scale: None }));
         if with_key {
             t.index(Index::primary(["k"]))
         } else {

@@ -349,7 +349,7 @@ mod tests {
     #[test]
     fn key_choice_skips_nullable_float_and_prefix_keys() {
         let t = Table::new("s", "t")
-            .column(Column::new("f", ColumnType::Float))
+            .column(Column::new("f", ColumnType::Float { scale: None }))
             .column(Column::new("n", ColumnType::Year).nullable())
             .column(Column::new("y", ColumnType::Year))
             .index(Index::primary(["f"]))

@@ -27,7 +27,7 @@
 //!     .column(Column::new("id", ColumnType::Integer { bytes: 4, unsigned: false }))
 //!     .column(Column::new("name", ColumnType::Text { kind: TextKind::Var, max_len: 20 })
 //!         .collation(Collation::new("utf8mb4_general_ci")))
-//!     .column(Column::new("ratio", ColumnType::Float))
+//!     .column(Column::new("ratio", ColumnType::Float { scale: None }))
 //!     .index(Index::primary(["id"]));
 //! let row = |id: i64, name: &str, ratio: f32| vec![Value::Int(id), Value::text(name), Value::Float(ratio)];
 //! let source = [row(1, "apple", 773.7831), row(2, "pear", 0.5)];

@@ -32,7 +32,7 @@ use crate::error::Error;
 ///
 /// ```
 /// use chunker::{Column, ColumnType, Value, Collation, TextKind};
-/// let f = Column::new("f", ColumnType::Float);
+/// let f = Column::new("f", ColumnType::Float { scale: None });
 /// assert_eq!(sync_plan::literal(&f, &Value::Float(0.1)).unwrap(), "1e-1");
 /// let t = Column::new("t", ColumnType::Text { kind: TextKind::Var, max_len: 10 })
 ///     .collation(Collation::new("utf8mb4_general_ci"));
@@ -57,7 +57,7 @@ pub(crate) fn exact_match(table: &str, column: &Column, value: &Value) -> Result
         return Ok(format!("{name} IS NULL"));
     }
     let lit = match (&column.column_type, value) {
-        (ColumnType::Float, Value::Float(f)) => widened_f32(*f).map_err(err)?,
+        (ColumnType::Float { .. }, Value::Float(f)) => widened_f32(*f).map_err(err)?,
         (
             ColumnType::Text { .. }
             | ColumnType::Enum { .. }
@@ -89,11 +89,11 @@ fn render(column: &Column, value: &Value) -> Result<String, &'static str> {
             Value::UInt(u) => Ok(u.to_string()),
             _ => Err("a DECIMAL value must be its decimal text"),
         },
-        ColumnType::Float => match value {
+        ColumnType::Float { .. } => match value {
             Value::Float(f) => float_literal(*f),
             _ => Err("a FLOAT column needs a Float value"),
         },
-        ColumnType::Double => match value {
+        ColumnType::Double { .. } => match value {
             Value::Double(d) => double_literal(*d),
             _ => Err("a DOUBLE column needs a Double value"),
         },

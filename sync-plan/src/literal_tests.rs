@@ -35,7 +35,7 @@ fn every_type_has_its_literal() {
     assert!(literal(&dec, &Value::text("1; DROP")).is_err());
     assert!(literal(&dec, &Value::text("1e5")).is_err());
     assert!(literal(&dec, &Value::Double(1.5)).is_err());
-    let d = col(ColumnType::Double);
+    let d = col(ColumnType::Double { scale: None });
     assert_eq!(literal(&d, &Value::Double(-2.5)).unwrap(), "-2.5e0");
     assert!(literal(&d, &Value::Double(f64::NAN)).is_err());
     let bit = col(ColumnType::Bit { bits: 10 });
@@ -124,7 +124,7 @@ fn exact_match_compares_bytes_and_bits() {
         "CAST(`c` AS BINARY) <=> X'61'"
     );
     assert_eq!(exact_match("s.t", &t, &Value::Null).unwrap(), "`c` IS NULL");
-    let f = col(ColumnType::Float);
+    let f = col(ColumnType::Float { scale: None });
     assert_eq!(
         exact_match("s.t", &f, &Value::Float(0.1)).unwrap(),
         "`c` <=> 1.0000000149011612e-1"
@@ -133,7 +133,7 @@ fn exact_match_compares_bytes_and_bits() {
 
 #[test]
 fn float_extremes_stay_within_the_server_range() {
-    let f = col(ColumnType::Float);
+    let f = col(ColumnType::Float { scale: None });
     // The shortest text of f32::MAX (3.4028235e38) is above FLT_MAX as a DOUBLE: the server
     // rejects it as out of range, so the exact widened value is written instead.
     assert_eq!(
@@ -153,7 +153,7 @@ fn float_extremes_stay_within_the_server_range() {
 
 #[test]
 fn errors_name_the_column() {
-    let f = col(ColumnType::Float);
+    let f = col(ColumnType::Float { scale: None });
     let e = literal_in("db.t", &f, &Value::Float(f32::INFINITY)).unwrap_err();
     assert!(e.to_string().contains("db.t") && e.to_string().contains("column c"));
     assert!(literal(&f, &Value::Double(1.0)).is_err());
@@ -260,8 +260,8 @@ fn any_type() -> impl Strategy<Value = ColumnType> {
             precision: 10,
             scale: 2
         }),
-        Just(ColumnType::Float),
-        Just(ColumnType::Double),
+        Just(ColumnType::Float { scale: None }),
+        Just(ColumnType::Double { scale: None }),
         Just(ColumnType::Bit { bits: 64 }),
         Just(ColumnType::Text {
             kind: TextKind::Var,

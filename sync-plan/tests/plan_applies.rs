@@ -52,8 +52,8 @@ fn shape(n: u64) -> Table {
                 .collation(ci.clone())
                 .nullable(),
         )
-        .column(Column::new("f", ColumnType::Float))
-        .column(Column::new("d", ColumnType::Double).nullable())
+        .column(Column::new("f", ColumnType::Float { scale: None }))
+        .column(Column::new("d", ColumnType::Double { scale: None }).nullable())
         .column(Column::new(
             "b",
             ColumnType::Binary {
@@ -105,12 +105,12 @@ fn value(rng: &mut Rng, col: &Column, keyless: bool) -> Value {
     let small = keyless || rng.chance(30);
     match &col.column_type {
         ColumnType::Integer { .. } => Value::Int(rng.below(if small { 3 } else { 50 }) as i64 - 1),
-        ColumnType::Float => Value::Float(if small {
+        ColumnType::Float { .. } => Value::Float(if small {
             0.5
         } else {
             f32::from_bits(rng.next() as u32 & 0x7f7f_ffff)
         }),
-        ColumnType::Double => Value::Double(if small {
+        ColumnType::Double { .. } => Value::Double(if small {
             1.0
         } else {
             f64::from_bits(rng.next() & 0x7fef_ffff_ffff_ffff)

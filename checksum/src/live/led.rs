@@ -41,8 +41,8 @@ pub(super) fn key_reads_back(key: &Key) -> bool {
         && key.columns.iter().all(|c| match &c.column_type {
             ColumnType::Integer { .. }
             | ColumnType::Decimal { .. }
-            | ColumnType::Float
-            | ColumnType::Double
+            | ColumnType::Float { .. }
+            | ColumnType::Double { .. }
             | ColumnType::Date
             | ColumnType::DateTime { .. }
             | ColumnType::Timestamp { .. }

@@ -395,9 +395,13 @@ mod tests {
             (int(false), M::UInt(9)),
             (ColumnType::Year, M::UInt(2024)),
             (ColumnType::Year, M::Int(1999)),
-            (ColumnType::Float, M::Float(0.1)),
-            (ColumnType::Float, M::Double(f64::from(1.5f32))),
-            (ColumnType::Double, M::Double(0.1)),
+            (ColumnType::Float { scale: None }, M::Float(0.1)),
+            (
+                ColumnType::Float { scale: Some(2) },
+                M::Double(f64::from(1.5f32)),
+            ),
+            (ColumnType::Double { scale: None }, M::Double(0.1)),
+            (ColumnType::Double { scale: Some(3) }, M::Double(2.5)),
             (
                 ColumnType::Decimal {
                     precision: 10,

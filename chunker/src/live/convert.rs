@@ -108,7 +108,7 @@ pub fn from_mysql_ref<'a>(
         mysql::Value::UInt(u) => ValueRef::UInt(u),
         mysql::Value::Float(f) => ValueRef::Float(f),
         mysql::Value::Double(d) => match column_type {
-            ColumnType::Float => ValueRef::Float(d as f32),
+            ColumnType::Float { .. } => ValueRef::Float(d as f32),
             _ => ValueRef::Double(d),
         },
         mysql::Value::Date(year, month, day, hour, minute, second, micros) => match column_type {
@@ -151,8 +151,8 @@ fn text_type(column_type: &ColumnType) -> bool {
         column_type,
         ColumnType::Integer { .. }
             | ColumnType::Year
-            | ColumnType::Float
-            | ColumnType::Double
+            | ColumnType::Float { .. }
+            | ColumnType::Double { .. }
             | ColumnType::Date
             | ColumnType::DateTime { .. }
             | ColumnType::Timestamp { .. }
@@ -165,8 +165,8 @@ fn parse_text(text: &str, column_type: &ColumnType) -> Option<Value> {
     match column_type {
         ColumnType::Integer { unsigned: true, .. } => text.parse().ok().map(Value::UInt),
         ColumnType::Integer { .. } | ColumnType::Year => text.parse().ok().map(Value::Int),
-        ColumnType::Float => text.parse().ok().map(Value::Float),
-        ColumnType::Double => text.parse().ok().map(Value::Double),
+        ColumnType::Float { .. } => text.parse().ok().map(Value::Float),
+        ColumnType::Double { .. } => text.parse().ok().map(Value::Double),
         ColumnType::Date => {
             let (year, month, day) = parse_date(text)?;
             Some(Value::Date { year, month, day })
