@@ -13,7 +13,7 @@ use chunker::ValueRef;
 
 use crate::error::{At, Error};
 use crate::plan::{ColPlan, Enc};
-use crate::{number, text};
+use crate::{fixed, number, text};
 
 /// Scratch space reused across rows so that encoding allocates nothing per row.
 #[derive(Debug, Default)]
@@ -192,6 +192,9 @@ fn value_text(
             number::push_float6(out, d as f32, fmt);
         }
         (Enc::Float6, _) => return Err(wrong("a float")),
+        (Enc::Fixed(d), ValueRef::Float(f)) => fixed::push_fixed(out, f64::from(f), *d, fmt),
+        (Enc::Fixed(d), ValueRef::Double(x)) => fixed::push_fixed(out, x, *d, fmt),
+        (Enc::Fixed(_), _) => return Err(wrong("a float or double")),
         (Enc::BitNumber, ValueRef::Bytes(b)) if b.len() <= 8 => {
             let n = b.iter().fold(0u64, |acc, &x| acc << 8 | u64::from(x));
             text::push_uint(out, n);

@@ -19,6 +19,8 @@ pub(crate) enum Enc {
     Double,
     /// `FLOAT` in its column text form: 6 significant digits (pt only).
     Float6,
+    /// `FLOAT(M,D)`/`DOUBLE(M,D)` in its column text form: exactly `D` decimals (pt only).
+    Fixed(u8),
     /// `BIT` as the number it holds, in decimal (strong: `col + 0`).
     BitNumber,
     /// The value's bytes, unconverted.
@@ -171,8 +173,11 @@ pub(crate) fn pt_column(col: &Column, dialect: Dialect) -> ColPlan {
         let enc = match &col.column_type {
             ColumnType::Integer { .. } => Enc::Int,
             ColumnType::Decimal { .. } => Enc::DecimalText,
-            ColumnType::Float { .. } => Enc::Float6,
-            ColumnType::Double { .. } => Enc::Double,
+            ColumnType::Float { scale: None } => Enc::Float6,
+            ColumnType::Double { scale: None } => Enc::Double,
+            ColumnType::Float { scale: Some(d) } | ColumnType::Double { scale: Some(d) } => {
+                Enc::Fixed(*d)
+            }
             ColumnType::Date => Enc::Date,
             ColumnType::DateTime { fsp } => Enc::DateTime(*fsp),
             ColumnType::Time { fsp } => Enc::Time(*fsp),

@@ -1,7 +1,9 @@
 //! The checksum crate against real MariaDB 10.11: server-side SQL and client-side engine agree
 //! for every column type under all three algorithms, row by row and chunk by chunk; FLOAT and
-//! DOUBLE are exact under `strong` (and `fast`, which shares its row text); the `pt` value
-//! equals the real pt-table-checksum's `this_crc`. The blind spots are in `checksum_live_blind_spots.rs`, compare and replicate mode in
+//! DOUBLE are exact under `strong` (and `fast`, which shares its row text); `FLOAT(M,D)` and
+//! `DOUBLE(M,D)` print exactly `D` decimals under `pt`, also for values stored with more (an
+//! in-place ALTER); the `pt` value equals the real pt-table-checksum's `this_crc`. The blind
+//! spots are in `checksum_live_blind_spots.rs`, compare and replicate mode in
 //! `checksum_live_compare.rs`.
 
 use std::error::Error;
@@ -109,10 +111,24 @@ const TYPES: &[(&str, &str, &str)] = &[
     ("bigint_u", "BIGINT UNSIGNED", "18446744073709551615, 0"),
     ("decimal", "DECIMAL(20,6)", "-12345.6789, 0, 0.000001, 99999999999999.999999"),
     ("decimal_wide", "DECIMAL(65,30)", "-1.5, 12345678901234567890.123456789012345678901234567890"),
-    ("float", "FLOAT", "0.1, -1.5e-20, 3.4e38, 1e-40, 123456789, 0, 1234565, 1.17549435e-38"),
+    ("float", "FLOAT", "0.1, -1.5e-20, 3.4e38, 1e-40, 123456789, 0, 1234565, 1.17549435e-38, 5.9604644775390625e-8"),
     ("float_md", "FLOAT(7,3)", "1.2345, -1.5, 0"),
-    ("double", "DOUBLE", "0.1, 1e308, 5e-324, -2.5, 1234567890123456.7, 1e15, 1e14, 1e-15, 1e-16"),
+    // FLOAT(M,D)/DOUBLE(M,D): the server rounds on INSERT (0.125 -> 0.12, -0.005 -> 0.00) and
+    // prints exactly D decimals; the declared range's ends; 2^-24 (5.96e-8), whose shortest
+    // double text is a tie that only one of the candidates wins.
+    ("float_7_2", "FLOAT(7,2)", "1.5, -0.005, 0.125, 0.135, 0.145, 0.015, 0.025, 2.675, 12345.675, 99999.99, -99999.99, -0e0, 1e-10, 0.1"),
+    ("float_10_4_u", "FLOAT(10,4) UNSIGNED", "0, 1.5, 0.00005, 123456.7891, 999999.9999, 0.1"),
+    ("float_5_0", "FLOAT(5,0)", "0.5, 1.5, 2.5, -2.5, 99999, -99999"),
+    ("float_30_20", "FLOAT(30,20)", "0.1, 1.1, 3.4e9, 1234567.125"),
+    ("float_30_23", "FLOAT(30,23)", "5.9604644775390625e-8, 1.1e-7, 1, -1.5e-7"),
+    ("double", "DOUBLE", "0.1, 1e308, 5e-324, -2.5, 1234567890123456.7, 1e15, 1e14, 1e-15, 1e-16, 5.9604644775390625e-8"),
     ("double_md", "DOUBLE(10,2)", "3.14159, 1e7, 1234567.125"),
+    ("double_10_3", "DOUBLE(10,3)", "2.5, -0.0005, 0.0625, 0.1875, 1234567.125, 9999999.999, -9999999.999, 1e-10"),
+    ("double_20_10", "DOUBLE(20,10)", "0.1, 1/3, -1234567890.0123456789, 9999999999.9999999999, 1e-11, 5e-11"),
+    ("double_30_30", "DOUBLE(30,30)", "0.1, 0.3, 0.123456789012345678, -0.999999999999999999999999999999"),
+    ("double_255_30", "DOUBLE(255,30)", "1e200, -1.7976931348623157e208, 1152921504606846976, 2.2250738585072014e-308"),
+    ("real_8_3", "REAL(8,3)", "3.14159, -99999.999, 0.0005"),
+    ("double_precision_9_4", "DOUBLE PRECISION(9,4)", "-0.00005, 12345.6789"),
     ("bit1", "BIT(1)", "b'0', b'1'"),
     ("bit10", "BIT(10)", "b'1010000011', b'0'"),
     ("bit64", "BIT(64)", "0xFFFFFFFFFFFFFFFF, 0x0102030405060708"),
@@ -143,14 +159,43 @@ const TYPES: &[(&str, &str, &str)] = &[
     ("inet6", "INET6", "'::1', '2001:db8::ff00:42:8329'"),
 ];
 
-/// Types whose pt text the client cannot reproduce: `FLOAT(M,D)`/`DOUBLE(M,D)` print with
-/// exactly `D` decimals, and the table model does not carry `D` (the strong algorithm casts to
-/// DOUBLE first and is unaffected).
-const PT_CLIENT_CANNOT: &[&str] = &["float_md", "double_md"];
+/// `FLOAT(M,D)`/`DOUBLE(M,D)` columns that got their `(M,D)` in place (`ALTER TABLE ...
+/// ALGORITHM=INSTANT` keeps the stored bits, as row-based replication from a plain column
+/// does): `(name, type at INSERT, values, type after)`. Their values have more decimals than
+/// `D`: ties (0.125 and 0.375 to even), negatives that print as `-0.00`, values beyond the
+/// declared range, and the `0.` the server prints for a non-zero value that rounds to zero
+/// when `D` is 0.
+const IN_PLACE: &[(&str, &str, &str, &str)] = &[
+    (
+        "float_7_2_in_place",
+        "FLOAT",
+        "0.125, 0.375, -0.001, 123456.78, 0.005, -0.007, 2.5, 1e-30, -3.4e38",
+        "FLOAT(7,2)",
+    ),
+    (
+        "float_5_0_in_place",
+        "FLOAT",
+        "0.3, -0.3, 0.5, 0.7, 1.5, 2.5, -0.5, 9.5, 0",
+        "FLOAT(5,0)",
+    ),
+    (
+        "double_10_3_in_place",
+        "DOUBLE",
+        "0.0625, 0.1875, -0.0001, 1234567890.12345, 0.0005, 1e300, -5e-324",
+        "DOUBLE(10,3)",
+    ),
+    (
+        "double_10_0_in_place",
+        "DOUBLE",
+        "0.3, -0.3, 0.5, 0.7, 0.0049, 1.5, 2.5",
+        "DOUBLE(10,0)",
+    ),
+];
 
 fn create_type_tables(conn: &mut Conn) -> TestResult {
     conn.query_drop("CREATE DATABASE ck")?;
-    for (name, def, values) in TYPES {
+    let in_place = IN_PLACE.iter().map(|(n, before, v, _)| (n, before, v));
+    for (name, def, values) in TYPES.iter().map(|(n, d, v)| (n, d, v)).chain(in_place) {
         conn.query_drop(format!(
             "CREATE TABLE ck.`{name}` (id INT PRIMARY KEY, v {def})"
         ))?;
@@ -165,7 +210,18 @@ fn create_type_tables(conn: &mut Conn) -> TestResult {
             rows.join(", ")
         ))?;
     }
+    for (name, _, _, after) in IN_PLACE {
+        conn.query_drop(format!(
+            "ALTER TABLE ck.`{name}` MODIFY v {after}, ALGORITHM=INSTANT"
+        ))?;
+    }
     Ok(())
+}
+
+/// Every table of [`TYPES`] and [`IN_PLACE`]: (name, column type).
+fn type_tables() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let in_place = IN_PLACE.iter().map(|(n, _, _, after)| (*n, *after));
+    TYPES.iter().map(|(n, d, _)| (*n, *d)).chain(in_place)
 }
 
 /// Splits `a, 'b, c', d` at the commas outside quotes.
@@ -206,7 +262,7 @@ fn server_and_client_agree_for_every_column_type() -> TestResult {
     let mut conn = server.conn()?;
     assert_eq!(prepare_session(&mut conn, "server")?, Dialect::MariaDb);
     let mut failures = Vec::new();
-    for (name, def, _) in TYPES {
+    for (name, def) in type_tables() {
         let table = chunker::live::load_table(&mut setup, "ck", name)?;
         for algorithm in [Algorithm::Strong, Algorithm::Fast, Algorithm::Pt] {
             let (s, c) = both_ways(&mut conn, &table, algorithm, None)?;
@@ -216,10 +272,74 @@ fn server_and_client_agree_for_every_column_type() -> TestResult {
                 "{algorithm:6} {name:22} {def:60} {}",
                 if ok { "server == client" } else { "MISMATCH" }
             );
-            let known = algorithm == Algorithm::Pt && PT_CLIENT_CANNOT.contains(name);
-            if !ok && !known {
+            if !ok {
                 failures.push(format!(
                     "{algorithm} {name}: server {s} client {c}, rows {rows_bad:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    Ok(())
+}
+
+/// `D` of the [`random_fixed_decimal_values_agree`] tables.
+const SCALES: [u8; 10] = [0, 1, 2, 3, 5, 8, 12, 17, 23, 30];
+
+/// A random FLOAT or DOUBLE for row `seq` (deterministic), `wide` for DOUBLE's exponents: a
+/// fifth NULL, then any magnitude, few decimals, odd multiples of powers of two (exact ties at
+/// some `D`), and powers of two with a few mantissa bits.
+fn random_real(salt: u32, wide: bool) -> String {
+    let (mag, bits) = if wide { (40, 60) } else { (24, 40) };
+    format!(
+        "CASE seq % 5 WHEN 0 THEN NULL \
+         WHEN 1 THEN (RAND(seq + {salt}) - 0.5) * POW(10, FLOOR(RAND(seq + {salt} + 1e6) * {mag}) - {mag} / 2) \
+         WHEN 2 THEN ROUND((RAND(seq + {salt}) - 0.5) * 1e9) / POW(10, FLOOR(RAND(seq + {salt} + 2e6) * 12)) \
+         WHEN 3 THEN (FLOOR((RAND(seq + {salt}) - 0.5) * 2e5) * 2 + 1) / POW(2, 1 + FLOOR(RAND(seq + {salt} + 3e6) * {bits})) \
+         ELSE POW(2, FLOOR(RAND(seq + {salt}) * 100) - 50) * (1 + FLOOR(RAND(seq + {salt} + 4e6) * 64) / 64) END"
+    )
+}
+
+/// Random `FLOAT(255,D)` and `DOUBLE(255,D)` values for `D` from 0 to 30, 2,000 rows a table:
+/// rounded by the server on INSERT (`fr`, `dr`), and kept with all their bits by an in-place
+/// `ALTER TABLE ... ALGORITHM=INSTANT` from plain FLOAT/DOUBLE (`fi`, `di`: ties, values that
+/// round to zero, more decimals than `D`). Server and client agree under all three
+/// algorithms, per chunk and per row.
+#[test]
+fn random_fixed_decimal_values_agree() -> TestResult {
+    let server = Server::start(ServerOptions::default())?;
+    let mut setup = server.conn()?;
+    setup.query_drop("CREATE DATABASE fx")?;
+    for d in SCALES {
+        setup.query_drop(format!(
+            "CREATE TABLE fx.t{d} (id INT PRIMARY KEY, fi FLOAT, di DOUBLE, \
+             fr FLOAT(255,{d}), dr DOUBLE(255,{d}))"
+        ))?;
+        let (f, g) = (random_real(u32::from(d), false), random_real(7, true));
+        setup.query_drop(format!(
+            "INSERT INTO fx.t{d} SELECT seq, {f}, {g}, {f}, {g} FROM fx.seq_1_to_2000"
+        ))?;
+        setup.query_drop(format!(
+            "ALTER TABLE fx.t{d} MODIFY fi FLOAT(255,{d}), MODIFY di DOUBLE(255,{d}), \
+             ALGORITHM=INSTANT"
+        ))?;
+    }
+    let mut conn = server.conn()?;
+    prepare_session(&mut conn, "server")?;
+    let mut failures = Vec::new();
+    for d in SCALES {
+        let table = chunker::live::load_table(&mut setup, "fx", &format!("t{d}"))?;
+        let scales: Vec<Option<u8>> = table.columns[1..]
+            .iter()
+            .map(|c| c.column_type.real_scale())
+            .collect();
+        assert_eq!(scales, [Some(d); 4], "t{d}: the model carries D");
+        for algorithm in [Algorithm::Strong, Algorithm::Fast, Algorithm::Pt] {
+            let (s, c) = both_ways(&mut conn, &table, algorithm, None)?;
+            let rows_bad = row_mismatches(&mut conn, &table, algorithm)?;
+            if s != c || !rows_bad.is_empty() {
+                failures.push(format!(
+                    "{algorithm} t{d}: server {s} client {c}, rows {rows_bad:?}"
                 ));
             }
         }
@@ -244,7 +364,8 @@ fn pt_value_equals_pt_table_checksum_this_crc() -> TestResult {
          d DECIMAL(12,3), f FLOAT, g DOUBLE NULL, b BIT(12), c CHAR(8) CHARACTER SET latin1, \
          v VARCHAR(40) NULL, tx TEXT CHARACTER SET utf8mb4 NULL, bin VARBINARY(10), \
          dt DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME NULL, y YEAR, \
-         e ENUM('red', 'gr#een') NULL, s SET('a', 'b'), j JSON NULL)",
+         e ENUM('red', 'gr#een') NULL, s SET('a', 'b'), j JSON NULL, fm FLOAT(7,2), \
+         dm DOUBLE(10,3) NULL)",
     )?;
     setup.query_drop(
         "INSERT INTO mix.t SELECT seq, seq * 1000003, seq / 7, seq / 3, IF(seq % 5 = 0, NULL, seq * 1.1e0), \
@@ -254,7 +375,8 @@ fn pt_value_equals_pt_table_checksum_this_crc() -> TestResult {
          IF(seq % 3 = 0, NULL, FROM_UNIXTIME(1700000000 + seq * 77.5)), \
          IF(seq % 7 = 0, NULL, SEC_TO_TIME(CAST(seq AS SIGNED) * 997 - 50000)), 1901 + seq % 200, \
          IF(seq % 8 = 0, NULL, IF(seq % 2 = 0, 'red', 'gr#een')), IF(seq % 3 = 0, 'a,b', 'b'), \
-         IF(seq % 9 = 0, NULL, JSON_OBJECT('k', seq)) FROM mix.seq_1_to_300",
+         IF(seq % 9 = 0, NULL, JSON_OBJECT('k', seq)), seq / 7 - 20, \
+         IF(seq % 4 = 0, NULL, seq * 1.0625e0 - 100) FROM mix.seq_1_to_300",
     )?;
     let table = chunker::live::load_table(&mut setup, "mix", "t")?;
     let mut conn = server.conn()?;

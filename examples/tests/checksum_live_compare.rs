@@ -460,7 +460,8 @@ fn statements_run(server: &Server) -> Result<u64, Box<dyn Error>> {
 
 /// The client engine's led walk (the source's own ordered reads cut the chunks, no boundary
 /// queries) gives exactly the server engine's walked result, chunk for chunk, for every key
-/// type it takes: integers at the unsigned extreme, DECIMAL, DATETIME(6), VARBINARY with NUL
+/// type it takes: integers at the unsigned extreme, DECIMAL, FLOAT(9,2), DOUBLE(12,3) (values
+/// the server rounded to D decimals on INSERT), DATETIME(6), VARBINARY with NUL
 /// and 0xFF bytes, utf8mb4 under a case-insensitive collation, a composite key; a latin1 key
 /// (whose bytes would not bind back in a utf8mb4 session) takes the walker path, with the
 /// same result. Drift: a changed row, a deleted row, and target-only rows below the source's
@@ -475,6 +476,20 @@ fn led_chunks_equal_walked_chunks_for_every_key_type() -> TestResult {
     let tables = [
         ("k_int", "k INT UNSIGNED", "seq * 3", "0", "4294967295"),
         ("k_dec", "k DECIMAL(20,5)", "seq / 7", "-1", "99999.5"),
+        (
+            "k_float_md",
+            "k FLOAT(9,2)",
+            "seq * 1.25 - 500",
+            "-9999999.99",
+            "9999999.99",
+        ),
+        (
+            "k_double_md",
+            "k DOUBLE(12,3)",
+            "seq / 3",
+            "-1",
+            "999999999.999",
+        ),
         (
             "k_dt",
             "k DATETIME(6)",
