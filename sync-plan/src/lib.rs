@@ -84,7 +84,11 @@
 //! every value's exact binary-protocol form); `--sync-to-master` through a real replica; the
 //! wrong-side and replica-write refusals; with `--fast-checksum`, rows differing only by where a
 //! `#`, quote or backslash sits, or by NULL against `''` and `'NULL'`, found and repaired
-//! (`examples/tests/sync_live_fast.rs`). From MySQL's documentation only, not run here: MySQL 8
+//! (`examples/tests/sync_live_fast.rs`); `FLOAT(M,D)`/`DOUBLE(M,D)` values written back bit for
+//! bit for `D` from 0 to 30 (FLOAT(10,4)'s maximum, stored as the float `1e6`, included) and
+//! drift in such columns repaired, keyed and keyless (`examples/tests/sync_live_fixed.rs`); a
+//! value with more decimals than `D` (an in-place ALTER) cannot be written back, as the column
+//! rounds every write. From MySQL's documentation only, not run here: MySQL 8
 //! `0900` (NO PAD) collations, `WEIGHT_STRING` and the `JSON` type (keyless deletes of rows
 //! with `JSON` columns compare the column's text form, which MySQL normalizes).
 #![deny(missing_docs)]
@@ -92,6 +96,7 @@
 
 mod diff;
 mod error;
+mod fixed;
 mod key;
 pub mod literal;
 mod plan;

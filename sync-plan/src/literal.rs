@@ -8,6 +8,7 @@
 //! | NULL (any type) | `NULL` |
 //! | integers, `YEAR` | decimal digits: `-5`, `18446744073709551615`, `2024` (a numeric `0` stores YEAR `0000`) |
 //! | `DECIMAL` | the stored text, unquoted (an exact-value literal): `-12.50` |
+//! | `FLOAT(M,D)` | as `FLOAT`, unless the column's rounding to `D` decimals takes that text elsewhere than the smallest number with `D` decimals it stores as the same float: then that number (`999999.9688e0` for the `1e6` a FLOAT(10,4) holds at the top of its range, where `1e6` is out of range); see `fixed.rs` |
 //! | `FLOAT` | shortest `f32` text in E notation (`1.5e0`) when parsing it as a DOUBLE gives a value within the FLOAT range that narrows to the same bits (checked per value, in Rust, whose parser rounds correctly as the server's does); otherwise the exact value of the float as a DOUBLE (`3.4028234663852886e38` for `f32::MAX`), which narrows exactly |
 //! | `DOUBLE` | shortest round-trip `f64` text in E notation: `3.141592653589793e0` |
 //! | `BIT(n)` | `b'101'` (the bits of the big-endian value, without leading zeros) |
@@ -88,6 +89,10 @@ fn render(column: &Column, value: &Value) -> Result<String, &'static str> {
             Value::Int(i) => Ok(i.to_string()),
             Value::UInt(u) => Ok(u.to_string()),
             _ => Err("a DECIMAL value must be its decimal text"),
+        },
+        ColumnType::Float { scale: Some(d) } => match value {
+            Value::Float(f) => crate::fixed::float_md_literal(*f, *d),
+            _ => Err("a FLOAT column needs a Float value"),
         },
         ColumnType::Float { .. } => match value {
             Value::Float(f) => float_literal(*f),
