@@ -32,19 +32,23 @@ pub(crate) fn strong_row<'v>(
     at: &dyn Fn() -> At,
 ) -> Result<(), Error> {
     for (col, v) in cols.iter().zip(row) {
-        if v.is_null() {
-            out.extend_from_slice(b"NULL");
-            continue;
+        match (v, &col.enc) {
+            (ValueRef::Null, _) => out.extend_from_slice(b"NULL"),
+            (ValueRef::Bytes(b), Enc::Raw | Enc::DecimalText) => {
+                out.push(b'\'');
+                push_quoted(out, b);
+                out.push(b'\'');
+            }
+            (v, enc) => {
+                // Numbers, dates and times written here are digits, signs, points, colons,
+                // spaces and `e`: nothing `QUOTE` escapes, so they go straight into the row.
+                out.push(b'\'');
+                if let Err(miss) = value_text(enc, v, out, &mut s.fmt) {
+                    return Err(miss.error(col, v, "strong", at));
+                }
+                out.push(b'\'');
+            }
         }
-        out.push(b'\'');
-        if let (Enc::Raw | Enc::DecimalText, ValueRef::Bytes(b)) = (&col.enc, v) {
-            push_quoted(out, b);
-        } else {
-            // Numbers, dates and times written here are digits, signs, points, colons, spaces
-            // and `e`: nothing `QUOTE` escapes, so they go straight into the row.
-            value_text(col, v, out, &mut s.fmt, "strong", at)?;
-        }
-        out.push(b'\'');
     }
     Ok(())
 }
@@ -70,7 +74,9 @@ pub(crate) fn pt_row<'v>(
             out.push(b'#');
         }
         first = false;
-        value_text(col, v, out, &mut s.fmt, "pt", at)?;
+        if let Err(miss) = value_text(&col.enc, v, out, &mut s.fmt) {
+            return Err(miss.error(col, v, "pt", at));
+        }
     }
     if cols.iter().any(|c| c.nullable) {
         if !first {
@@ -95,13 +101,30 @@ fn escaped(b: u8) -> [u8; 2] {
     }
 }
 
-/// `QUOTE`'s escaping of the bytes between the quotes. Each block of 32 bytes gets a bit mask
-/// of the bytes to escape, computed with no branch (the compiler vectorizes it); clean blocks
-/// (the common case) are only skipped, and runs without anything to escape are copied whole,
-/// the escapes found by walking the set bits of the mask.
+/// `QUOTE`'s escaping of the bytes between the quotes.
+///
+/// The common case, nothing to escape, costs one copy and a scan: the bytes are appended as
+/// they are, 32 spaces (never escaped) after them, and the appended bytes are tested 32 at a
+/// time with no branch per byte (the compiler vectorizes [`any_special`]); the spaces pad the
+/// last block, then are cut off. When something must be escaped the copy is cut off and the
+/// bytes are written again: runs without anything to escape are copied whole, the escapes
+/// found by walking the set bits of each block's mask.
 pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     const BLOCK: usize = 32;
-    out.reserve(bytes.len());
+    let start = out.len();
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(&[b' '; BLOCK]);
+    let clean = out
+        .get(start..)
+        .unwrap_or_default()
+        .chunks_exact(BLOCK)
+        .take(bytes.len().div_ceil(BLOCK))
+        .all(|block| !<&[u8; BLOCK]>::try_from(block).is_ok_and(any_special));
+    if clean {
+        out.truncate(start + bytes.len());
+        return;
+    }
+    out.truncate(start);
     let mut run = 0; // start of the clean bytes not yet copied
     let mut at = 0;
     let mut blocks = bytes.chunks_exact(BLOCK);
@@ -112,8 +135,6 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
         }
         at += BLOCK;
     }
-    // The last bytes (most values are shorter than a block) are tested the same way, padded
-    // with spaces, which are never escaped.
     let rest = blocks.remainder();
     let mut padded = [b' '; BLOCK];
     padded[..rest.len()].copy_from_slice(rest);
@@ -162,22 +183,48 @@ fn short(v: ValueRef<'_>) -> String {
     s
 }
 
-/// Appends the text the server produces for one non-NULL value of `col`.
-fn value_text(
-    col: &ColPlan,
-    v: ValueRef<'_>,
-    out: &mut Vec<u8>,
-    fmt: &mut String,
-    algorithm: &'static str,
-    at: &dyn Fn() -> At,
-) -> Result<(), Error> {
-    let wrong = |expected: &'static str| Error::ValueType {
-        at: at(),
-        column: col.name.clone(),
-        expected,
-        found: short(v),
-    };
-    match (&col.enc, v) {
+/// Why [`value_text`] wrote nothing: the value is not of the kind the column needs (which
+/// kind), or the client cannot reproduce the column at all. Turned into an [`Error`] naming the
+/// table, chunk, column and value only when it happens.
+#[derive(Clone, Copy, Debug)]
+enum Miss {
+    Expected(&'static str),
+    Unsupported,
+}
+
+impl Miss {
+    #[cold]
+    fn error(
+        self,
+        col: &ColPlan,
+        v: ValueRef<'_>,
+        algorithm: &'static str,
+        at: &dyn Fn() -> At,
+    ) -> Error {
+        match (self, &col.enc) {
+            (Miss::Unsupported, Enc::Unsupported) => Error::Unsupported {
+                at: at(),
+                algorithm,
+                column: col.name.clone(),
+                reason: col.unsupported.clone(),
+            },
+            _ => Error::ValueType {
+                at: at(),
+                column: col.name.clone(),
+                expected: match self {
+                    Miss::Expected(e) => e,
+                    Miss::Unsupported => "a supported column",
+                },
+                found: short(v),
+            },
+        }
+    }
+}
+
+/// Appends the text the server produces for one non-NULL value of a column encoded as `enc`.
+fn value_text(enc: &Enc, v: ValueRef<'_>, out: &mut Vec<u8>, fmt: &mut String) -> Result<(), Miss> {
+    let wrong = Miss::Expected;
+    match (enc, v) {
         (Enc::Int | Enc::DecimalText, ValueRef::Int(i)) => text::push_int(out, i),
         (Enc::Int | Enc::DecimalText, ValueRef::UInt(u)) => text::push_uint(out, u),
         (Enc::Int, _) => return Err(wrong("an integer")),
@@ -211,14 +258,11 @@ fn value_text(
         (Enc::Date, ValueRef::Date { year, month, day }) => text::push_date(out, year, month, day),
         (Enc::Date, _) => return Err(wrong("a date")),
         (Enc::DateTime(fsp), dt) => {
-            let (y, mo, d, h, mi, s, us) = date_time(dt).ok_or_else(|| wrong("a datetime"))?;
-            text::push_date(out, y, mo, d);
-            out.push(b' ');
-            text::push_clock(out, u32::from(h), mi, s);
-            text::push_fraction(out, us, *fsp);
+            let (y, mo, d, h, mi, s, us) = date_time(dt).ok_or(wrong("a datetime"))?;
+            text::push_date_time(out, (y, mo, d), (h, mi, s), us, *fsp);
         }
         (Enc::Epoch(fsp), dt) => {
-            let (y, mo, d, h, mi, s, us) = date_time(dt).ok_or_else(|| wrong("a timestamp"))?;
+            let (y, mo, d, h, mi, s, us) = date_time(dt).ok_or(wrong("a timestamp"))?;
             let secs = text::unix_seconds(y, mo, d, h, mi, s);
             text::push_int(out, secs.unwrap_or(0));
             text::push_fraction(out, if secs.is_some() { us } else { 0 }, *fsp);
@@ -243,14 +287,7 @@ fn value_text(
         (Enc::Year, ValueRef::Int(y)) if y >= 0 => text::push_year(out, y.unsigned_abs()),
         (Enc::Year, ValueRef::UInt(y)) => text::push_year(out, y),
         (Enc::Year, _) => return Err(wrong("a year")),
-        (Enc::Unsupported(reason), _) => {
-            return Err(Error::Unsupported {
-                at: at(),
-                algorithm,
-                column: col.name.clone(),
-                reason: reason.clone(),
-            })
-        }
+        (Enc::Unsupported, _) => return Err(Miss::Unsupported),
     }
     Ok(())
 }

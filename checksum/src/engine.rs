@@ -64,7 +64,7 @@ impl RowPlan {
         self.columns
             .iter()
             .filter_map(|c| match &c.enc {
-                Enc::Unsupported(reason) => Some((c.name.as_str(), reason.as_str())),
+                Enc::Unsupported => Some((c.name.as_str(), c.unsupported.as_str())),
                 _ => None,
             })
             .collect()

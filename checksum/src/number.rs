@@ -24,14 +24,57 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
     // the value among the shortest), in fixed or `e` notation: only the digits and the
     // exponent are kept.
     let mut buf = zmij::Buffer::new();
-    let (digits, exponent) = split_shortest(buf.format_finite(x.abs()).as_bytes());
+    let text = buf.format_finite(x.abs()).as_bytes();
+    if let Some(fixed) = server_fixed(text) {
+        if !may_tie(x, || significant_digits(fixed)) {
+            if x < 0.0 {
+                out.push(b'-');
+            }
+            out.extend_from_slice(fixed);
+            return;
+        }
+    }
+    let (digits, exponent) = split_shortest(text);
     finish_double(out, x, digits, exponent, scratch);
+}
+
+/// zmij's text when the server writes the same digits the same way, `.0` cut off integers
+/// (`12.34`, `0.001234`, `120`); `None` for `e` notation and for 16 or more digits before the
+/// point, which the server may write differently (it switches to `e` notation after 15).
+///
+/// zmij writes fixed notation for decimal exponents -5 to 15: `0.00001234`, `12.34`,
+/// `12340000000.0` (an integer always with `.0`), and `1.234e33` otherwise. The server writes
+/// fixed notation for exponents -15 to 14 (and beyond when digits follow the point), with no
+/// `.0` on integers.
+fn server_fixed(text: &[u8]) -> Option<&[u8]> {
+    // One pass: the point must come within 16 bytes, and no `e` anywhere.
+    let mut point = None;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'.' => point = Some(i),
+            b'e' => return None,
+            _ => {}
+        }
+    }
+    if point? > 15 {
+        return None;
+    }
+    Some(text.strip_suffix(b".0").unwrap_or(text))
+}
+
+/// How many significant digits a fixed-notation number has (`0.00120` → 2, `1200` → 2).
+fn significant_digits(fixed: &[u8]) -> usize {
+    let digits = fixed.iter().filter(|b| b.is_ascii_digit());
+    let total = digits.clone().count();
+    let leading = digits.clone().take_while(|&&b| b == b'0').count();
+    let trailing = fixed.iter().rev().take_while(|&&b| b == b'0').count();
+    total.saturating_sub(leading + trailing).max(1)
 }
 
 /// Ties to even, then the server's layout, for the shortest `digits` and `exponent` of `x`.
 fn finish_double(out: &mut Vec<u8>, x: f64, digits: Digits, exponent: i32, scratch: &mut String) {
     let (mut digits, mut exponent) = (digits, exponent);
-    if may_tie(x, digits.len()) {
+    if may_tie(x, || digits.len()) {
         if let Some((even, exp)) = even_tie(x.abs(), digits.len(), scratch) {
             (digits, exponent) = (Digits::from_slice(&even), exp);
         }
@@ -129,7 +172,7 @@ impl Digits {
 /// the last one a 5. With `x = m * 2^e` (`m` odd): for `e < 0` the significant digits are
 /// those of `m * 5^-e`, which has more than 19 digits once `-e > 27`; for `e > 0` the last
 /// significant digit is even unless every factor 2 pairs with a factor 5 of `m` (`e <= 22`).
-fn may_tie(x: f64, n: usize) -> bool {
+fn may_tie(x: f64, n: impl FnOnce() -> usize) -> bool {
     let bits = x.to_bits();
     let biased = i32::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
     let frac = bits & ((1u64 << 52) - 1);
@@ -152,7 +195,7 @@ fn may_tie(x: f64, n: usize) -> bool {
     while exact % 10 == 0 {
         exact /= 10;
     }
-    exact % 10 == 5 && exact.ilog10() as usize == n
+    exact % 10 == 5 && exact.ilog10() as usize == n()
 }
 
 /// When two shortest digit strings of `n` digits are equally close to `x` (its exact value

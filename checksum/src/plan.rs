@@ -9,7 +9,7 @@ use crate::dialect::Dialect;
 use crate::Algorithm;
 
 /// How the client turns one column's value into the text the server hashes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Enc {
     /// Integers (and `YEAR` in pt): decimal.
     Int,
@@ -39,8 +39,8 @@ pub(crate) enum Enc {
     Time(u8),
     /// `YEAR`: four digits.
     Year,
-    /// The client cannot reproduce this column (the reason says why).
-    Unsupported(String),
+    /// The client cannot reproduce this column ([`ColPlan::unsupported`] says why).
+    Unsupported,
 }
 
 /// One column's part in the row hash.
@@ -52,6 +52,9 @@ pub(crate) struct ColPlan {
     pub(crate) sql: String,
     /// How the client produces the same text.
     pub(crate) enc: Enc,
+    /// Why the client cannot reproduce the column, with [`Enc::Unsupported`] (empty otherwise;
+    /// kept out of `Enc` so that `Enc` stays a plain tag the encoder matches cheaply).
+    pub(crate) unsupported: String,
     /// Whether the column accepts NULL.
     pub(crate) nullable: bool,
 }
@@ -85,6 +88,7 @@ pub(crate) fn strong_column(col: &Column, dialect: Dialect) -> ColPlan {
         name: col.name.clone(),
         sql,
         enc,
+        unsupported: String::new(),
         nullable: col.nullable,
     }
 }
@@ -166,7 +170,7 @@ pub(crate) fn pt_column(col: &Column, dialect: Dialect) -> ColPlan {
     } else if ["char", "varchar", "enum", "set", "json"].contains(&word.as_str()) {
         let enc = match ToUtf8::for_charset(charset) {
             Some(conv) => Enc::Utf8(conv),
-            None => Enc::Unsupported(format!("conversion from charset {charset} to utf8mb4")),
+            None => Enc::Unsupported,
         };
         (format!("convert({q} using utf8mb4)"), enc)
     } else {
@@ -187,10 +191,16 @@ pub(crate) fn pt_column(col: &Column, dialect: Dialect) -> ColPlan {
         };
         (q, enc)
     };
+    let unsupported = if enc == Enc::Unsupported {
+        format!("conversion from charset {charset} to utf8mb4")
+    } else {
+        String::new()
+    };
     ColPlan {
         name: col.name.clone(),
         sql,
         enc,
+        unsupported,
         nullable: col.nullable,
     }
 }

@@ -7,7 +7,9 @@ use proptest::prelude::*;
 
 use crate::encode::push_quoted;
 use crate::number::{push_double, push_double_fmt};
-use crate::text::{push_clock, push_date, push_fraction, push_int, push_uint, push_year};
+use crate::text::{
+    push_clock, push_date, push_date_time, push_fraction, push_int, push_uint, push_year,
+};
 
 fn both_doubles(x: f64) -> (Vec<u8>, Vec<u8>) {
     let (mut new, mut old) = (Vec::new(), Vec::new());
@@ -121,7 +123,16 @@ proptest! {
             format!("{:02}:{:02}:{:02}", h % 839, mo % 60, d % 60));
         let six = format!("{:06}", us % 1_000_000);
         let want = if fsp == 0 { String::new() } else { format!(".{}", &six[..usize::from(fsp.min(6))]) };
-        prop_assert_eq!(text(|o| push_fraction(o, us, fsp)), want);
+        prop_assert_eq!(text(|o| push_fraction(o, us, fsp)), want.clone());
+        // The one-write date and time against its parts, in range and out of it.
+        #[allow(clippy::cast_possible_truncation)]
+        let (hh, mi, s) = (h as u8, mo.wrapping_add(d), d.wrapping_mul(3));
+        for (y, mo, d, hh, mi, s) in [(y, mo, d, hh, mi, s), (y % 10_000, mo % 13, d % 32, hh % 24, mi % 60, s % 60)] {
+            prop_assert_eq!(
+                text(|o| push_date_time(o, (y, mo, d), (hh, mi, s), us, fsp)),
+                format!("{y:04}-{mo:02}-{d:02} {hh:02}:{mi:02}:{s:02}{want}")
+            );
+        }
     }
 
     #[test]
@@ -147,8 +158,13 @@ proptest! {
     }
 }
 
+/// What `f` appends, after a prefix that must stay as it was (the writers append fixed-size
+/// blocks and cut them back).
 fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
-    let mut out = Vec::new();
+    let mut out = b"<prefix>".to_vec();
     f(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    let Some(tail) = out.strip_prefix(b"<prefix>") else {
+        return format!("prefix overwritten: {}", String::from_utf8_lossy(&out));
+    };
+    String::from_utf8_lossy(tail).into_owned()
 }

@@ -28,28 +28,42 @@ pub(crate) fn push_uint(out: &mut Vec<u8>, v: u64) {
     push_padded(out, v, 1);
 }
 
+/// Appends the first `used` bytes of `bytes`: one fixed-size copy (which the compiler turns
+/// into a couple of register moves) and a cut, in place of a variable-length `memcpy` call.
+#[inline]
+pub(crate) fn put_first<const N: usize>(out: &mut Vec<u8>, bytes: &[u8; N], used: usize) {
+    let len = out.len();
+    out.extend_from_slice(bytes);
+    out.truncate(len + used);
+}
+
 /// Appends `v` in decimal, zero-padded to at least `width` digits (at most 20).
 ///
-/// The digits are written right-aligned into a 20-byte buffer two at a time; the buffer is
-/// appended whole (a fixed-size copy the compiler inlines) and its leading part cut off by
-/// moving the digits down, which avoids a variable-length `memcpy` call per number.
+/// The digits are written two at a time, right-aligned, into the first half of a 40-byte
+/// buffer; the 20 bytes from the first digit on are appended with [`put_first`] (a fixed-size
+/// copy) and cut to the digits.
 fn push_padded(out: &mut Vec<u8>, mut v: u64, width: usize) {
-    let mut buf = [b'0'; 20];
-    let mut at = buf.len();
+    let mut buf = [b'0'; 40];
+    let mut at = 20;
     while v >= 100 {
         at -= 2;
-        buf[at..at + 2].copy_from_slice(&pair(v));
+        let [a, b] = pair(v);
+        buf[at] = a;
+        buf[at + 1] = b;
         v /= 100;
     }
     if v >= 10 {
         at -= 2;
-        buf[at..at + 2].copy_from_slice(&pair(v));
+        let [a, b] = pair(v);
+        buf[at] = a;
+        buf[at + 1] = b;
     } else {
         at -= 1;
         buf[at] = b'0' + v as u8;
     }
-    let start = at.min(buf.len().saturating_sub(width));
-    out.extend_from_slice(&buf[start..]);
+    let at = at.min(20 - width.min(20));
+    let window: &[u8; 20] = buf[at..at + 20].try_into().unwrap_or(&[b'0'; 20]);
+    put_first(out, window, 20 - at);
 }
 
 /// Appends `v` (below 100) as exactly two digits; larger values as [`push_padded`] would.
@@ -61,17 +75,59 @@ fn push2(out: &mut Vec<u8>, v: u64) {
     }
 }
 
-/// Appends `.ffffff` cut to `fsp` digits (nothing when `fsp` is 0).
-pub(crate) fn push_fraction(out: &mut Vec<u8>, micros: u32, fsp: u8) {
-    if fsp == 0 {
-        return;
-    }
+/// `.ffffff`: the point and six digits of `micros` (below one second).
+fn fraction7(micros: u32) -> [u8; 7] {
     let v = u64::from(micros % 1_000_000);
     let [a, b] = pair(v / 10_000);
     let [c, d] = pair(v / 100);
     let [e, f] = pair(v);
-    let seven = [b'.', a, b, c, d, e, f];
-    out.extend_from_slice(&seven[..1 + usize::from(fsp.min(6))]);
+    [b'.', a, b, c, d, e, f]
+}
+
+/// How many bytes of [`fraction7`] a column with `fsp` fractional digits shows.
+fn fraction_len(fsp: u8) -> usize {
+    if fsp == 0 {
+        0
+    } else {
+        1 + usize::from(fsp.min(6))
+    }
+}
+
+/// Appends `.ffffff` cut to `fsp` digits (nothing when `fsp` is 0).
+pub(crate) fn push_fraction(out: &mut Vec<u8>, micros: u32, fsp: u8) {
+    put_first(out, &fraction7(micros), fraction_len(fsp));
+}
+
+/// Appends `YYYY-MM-DD HH:MM:SS[.f]` with `fsp` fractional digits: one write of 26 bytes and
+/// a cut when every field fits its digits (the common case).
+pub(crate) fn push_date_time(
+    out: &mut Vec<u8>,
+    (year, month, day): (u16, u8, u8),
+    (hour, minute, second): (u8, u8, u8),
+    micros: u32,
+    fsp: u8,
+) {
+    if year > 9999 || month > 99 || day > 99 || hour > 99 || minute > 99 || second > 99 {
+        push_date(out, year, month, day);
+        out.push(b' ');
+        push_clock(out, u32::from(hour), minute, second);
+        push_fraction(out, micros, fsp);
+        return;
+    }
+    let y = u64::from(year);
+    let [y1, y2] = pair(y / 100);
+    let [y3, y4] = pair(y);
+    let [m1, m2] = pair(u64::from(month));
+    let [d1, d2] = pair(u64::from(day));
+    let [h1, h2] = pair(u64::from(hour));
+    let [i1, i2] = pair(u64::from(minute));
+    let [s1, s2] = pair(u64::from(second));
+    let [p, f1, f2, f3, f4, f5, f6] = fraction7(micros);
+    let all = [
+        y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2, b' ', h1, h2, b':', i1, i2, b':', s1, s2, p,
+        f1, f2, f3, f4, f5, f6,
+    ];
+    put_first(out, &all, 19 + fraction_len(fsp));
 }
 
 /// Appends `YYYY-MM-DD`.
