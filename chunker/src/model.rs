@@ -107,6 +107,14 @@ pub struct Column {
     /// Whether the value is computed by the server (`VIRTUAL` or `STORED` generated column).
     /// Generated columns are hashed and compared but never written by a repair.
     pub generated: bool,
+    /// For a `ZEROFILL` number column, the width in characters to which the server pads the
+    /// column's text with leading zeros (its display width: `M` of `INT(M)`, `FLOAT(M,D)` and
+    /// `DOUBLE(M,D)`; `M + 1` of `DECIMAL(M,D)` when `D > 0`, the point counts; 12 for plain
+    /// `FLOAT`, 22 for plain `DOUBLE`). Text already as wide is not cut. Only the column's text
+    /// form is padded: the binary protocol, bound values and arithmetic see the bare number.
+    /// `None` without `ZEROFILL`.
+    #[serde(default)]
+    pub zerofill: Option<u8>,
 }
 
 impl Column {
@@ -118,6 +126,7 @@ impl Column {
             nullable: false,
             collation: None,
             generated: false,
+            zerofill: None,
         }
     }
 
@@ -139,6 +148,14 @@ impl Column {
     #[must_use]
     pub fn generated(mut self) -> Column {
         self.generated = true;
+        self
+    }
+
+    /// Builder: marks a number column `ZEROFILL`, its text padded with zeros to `width`
+    /// characters (see [`Column::zerofill`](Column#structfield.zerofill)).
+    #[must_use]
+    pub fn zerofill(mut self, width: u8) -> Column {
+        self.zerofill = Some(width);
         self
     }
 }

@@ -85,6 +85,40 @@ pub fn column_type(
     }
 }
 
+/// The zero-padded width of a `ZEROFILL` column's text (see
+/// [`Column::zerofill`](crate::Column#structfield.zerofill)), from its modelled type and
+/// `COLUMN_TYPE` (`int(4) unsigned zerofill`); `None` without `ZEROFILL` or for a type that
+/// cannot have it. This is the server's field length, as MariaDB 10.11 pads: `INT(4)` 7 as
+/// `0007`, `DECIMAL(8,2)` 1.5 as `000001.50`, `FLOAT(7,2)` 1.5 as `0001.50`, `FLOAT` 0.1 as
+/// `0000000000.1`. MySQL 8.0.19 and later keep the display width of integers only with
+/// `ZEROFILL`; without it the unsigned type's default width is used.
+pub fn zerofill_width(column_type: &ColumnType, column_type_text: &str) -> Option<u8> {
+    let lower = column_type_text.to_ascii_lowercase();
+    if !lower.contains("zerofill") {
+        return None;
+    }
+    // `M` of `int(M)`, `float(M,D)`.
+    let declared = || {
+        let start = lower.find('(')? + 1;
+        let end = start + lower[start..].find([',', ')'])?;
+        lower[start..end].trim().parse::<u8>().ok()
+    };
+    match column_type {
+        ColumnType::Integer { bytes, .. } => declared().or(match bytes {
+            1 => Some(3),
+            2 => Some(5),
+            3 => Some(8),
+            4 => Some(10),
+            _ => Some(20),
+        }),
+        ColumnType::Decimal { precision, scale } => precision.checked_add(u8::from(*scale > 0)),
+        ColumnType::Float { scale: Some(_) } | ColumnType::Double { scale: Some(_) } => declared(),
+        ColumnType::Float { scale: None } => Some(12),
+        ColumnType::Double { scale: None } => Some(22),
+        _ => None,
+    }
+}
+
 fn text_kind(data_type: &str) -> TextKind {
     match data_type {
         "char" | "binary" => TextKind::Fixed,
@@ -339,6 +373,70 @@ mod tests {
         }
         assert!(column_type("datetime", "datetime(9)", None, None, Some(9), None).is_err());
         assert!(column_type("decimal", "decimal", Some(300), Some(0), None, None).is_err());
+    }
+
+    #[test]
+    fn zerofill_widths() {
+        // COLUMN_TYPE as MariaDB 10.11 spells it, and the width it pads to (observed: `int(4)`
+        // 7 is `0007`, `decimal(8,2)` 1.5 is `000001.50`, `float` 0.1 is `0000000000.1`,
+        // `double` 0.1 is `00000000000000000000.1`, `double(255,30)` 1.5 is 255 characters).
+        // (DATA_TYPE, COLUMN_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE, width)
+        let cases = [
+            (
+                "tinyint",
+                "tinyint(3) unsigned zerofill",
+                3,
+                Some(0),
+                Some(3),
+            ),
+            ("int", "int(10) unsigned zerofill", 10, Some(0), Some(10)),
+            ("int", "int(4) unsigned zerofill", 10, Some(0), Some(4)),
+            ("int", "int unsigned zerofill", 10, Some(0), Some(10)),
+            (
+                "bigint",
+                "bigint(20) unsigned zerofill",
+                20,
+                Some(0),
+                Some(20),
+            ),
+            (
+                "decimal",
+                "decimal(8,2) unsigned zerofill",
+                8,
+                Some(2),
+                Some(9),
+            ),
+            (
+                "decimal",
+                "decimal(5,0) unsigned zerofill",
+                5,
+                Some(0),
+                Some(5),
+            ),
+            (
+                "decimal",
+                "decimal(65,30) unsigned zerofill",
+                65,
+                Some(30),
+                Some(66),
+            ),
+            ("float", "float(7,2) unsigned zerofill", 7, Some(2), Some(7)),
+            ("float", "float unsigned zerofill", 12, None, Some(12)),
+            ("double", "double unsigned zerofill", 22, None, Some(22)),
+            (
+                "double",
+                "double(255,30) unsigned zerofill",
+                255,
+                Some(30),
+                Some(255),
+            ),
+            ("int", "int(10) unsigned", 10, Some(0), None),
+            ("decimal", "decimal(8,2)", 8, Some(2), None),
+        ];
+        for (dt, ct, p, s, want) in cases {
+            let ty = column_type(dt, ct, Some(p), s, None, None).expect(ct);
+            assert_eq!(zerofill_width(&ty, ct), want, "{ct}");
+        }
     }
 
     #[test]
