@@ -13,7 +13,7 @@ use chunker::ValueRef;
 
 use crate::error::{At, Error};
 use crate::plan::{ColPlan, Enc};
-use crate::{fixed, number, text};
+use crate::{fixed, number, text, zerofill};
 
 /// Scratch space reused across rows so that encoding allocates nothing per row.
 #[derive(Debug, Default)]
@@ -34,6 +34,16 @@ pub(crate) fn strong_row<'v>(
     for (col, v) in cols.iter().zip(row) {
         match (v, &col.enc) {
             (ValueRef::Null, _) => out.extend_from_slice(b"NULL"),
+            // ZEROFILL integers and decimals: digits and a point, padded; nothing to escape.
+            (v, enc) if col.zerofill.is_some() => {
+                out.push(b'\'');
+                let start = out.len();
+                if let Err(miss) = value_text(enc, v, out, &mut s.fmt) {
+                    return Err(miss.error(col, v, "strong", at));
+                }
+                zerofill::pad(out, start, col.zerofill.unwrap_or_default());
+                out.push(b'\'');
+            }
             (ValueRef::Bytes(b), Enc::Raw | Enc::DecimalText) => {
                 out.push(b'\'');
                 push_quoted(out, b);
@@ -74,8 +84,12 @@ pub(crate) fn pt_row<'v>(
             out.push(b'#');
         }
         first = false;
+        let start = out.len();
         if let Err(miss) = value_text(&col.enc, v, out, &mut s.fmt) {
             return Err(miss.error(col, v, "pt", at));
+        }
+        if let Some(width) = col.zerofill {
+            zerofill::pad(out, start, width);
         }
     }
     if cols.iter().any(|c| c.nullable) {

@@ -57,6 +57,9 @@ pub(crate) struct ColPlan {
     pub(crate) unsupported: String,
     /// Whether the column accepts NULL.
     pub(crate) nullable: bool,
+    /// The width to which the client pads the value's text with leading zeros, for a
+    /// `ZEROFILL` column whose expression is the column's own padded text.
+    pub(crate) zerofill: Option<u8>,
 }
 
 /// The strong algorithm's expression and encoding for one column.
@@ -84,12 +87,19 @@ pub(crate) fn strong_column(col: &Column, dialect: Dialect) -> ColPlan {
         // which is what the server's string conversion of the column gives.
         _ => (q, Enc::Raw),
     };
+    // `QUOTE(col)` of a ZEROFILL integer or DECIMAL is padded; the exact-double cast of FLOAT
+    // and DOUBLE is not.
+    let zerofill = match col.column_type {
+        ColumnType::Integer { .. } | ColumnType::Decimal { .. } => col.zerofill,
+        _ => None,
+    };
     ColPlan {
         name: col.name.clone(),
         sql,
         enc,
         unsupported: String::new(),
         nullable: col.nullable,
+        zerofill,
     }
 }
 
@@ -191,6 +201,14 @@ pub(crate) fn pt_column(col: &Column, dialect: Dialect) -> ColPlan {
         };
         (q, enc)
     };
+    // pt hashes the column itself: a ZEROFILL number's text is padded.
+    let zerofill = match col.column_type {
+        ColumnType::Integer { .. }
+        | ColumnType::Decimal { .. }
+        | ColumnType::Float { .. }
+        | ColumnType::Double { .. } => col.zerofill,
+        _ => None,
+    };
     let unsupported = if enc == Enc::Unsupported {
         format!("conversion from charset {charset} to utf8mb4")
     } else {
@@ -202,6 +220,7 @@ pub(crate) fn pt_column(col: &Column, dialect: Dialect) -> ColPlan {
         enc,
         unsupported,
         nullable: col.nullable,
+        zerofill,
     }
 }
 

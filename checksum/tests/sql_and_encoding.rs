@@ -155,6 +155,75 @@ fn strong_encoding_separates_what_pt_confuses() {
 }
 
 #[test]
+fn zerofill_sql_is_unchanged_and_the_client_pads() {
+    // Widths and padded texts as MariaDB 10.11 prints INT(4), DECIMAL(8,2), FLOAT(7,2) and
+    // DOUBLE ZEROFILL (`0042`, `000001.50`, `0001.50`, `00000000000000000002.5`).
+    let table = Table::new("d", "t")
+        .column(
+            Column::new(
+                "i",
+                ColumnType::Integer {
+                    bytes: 4,
+                    unsigned: true,
+                },
+            )
+            .zerofill(4),
+        )
+        .column(
+            Column::new(
+                "d",
+                ColumnType::Decimal {
+                    precision: 8,
+                    scale: 2,
+                },
+            )
+            .zerofill(9)
+            .nullable(),
+        )
+        .column(Column::new("f", ColumnType::Float { scale: Some(2) }).zerofill(7))
+        .column(Column::new("g", ColumnType::Double { scale: None }).zerofill(22));
+    let strong = RowPlan::new(&table, Algorithm::Strong, Dialect::MariaDb);
+    let pt = RowPlan::new(&table, Algorithm::Pt, Dialect::MariaDb);
+    assert_eq!(
+        strong.row_hash_sql(),
+        "CAST(CONV(LEFT(MD5(CONCAT(QUOTE(`i`), QUOTE(`d`), QUOTE(CAST(`f` AS DOUBLE)), \
+         QUOTE(CAST(`g` AS DOUBLE)))), 16), 16, 10) AS UNSIGNED)"
+    );
+    assert_eq!(
+        pt.row_hash_sql(),
+        "CRC32(CONCAT_WS('#', `i`, `d`, `f`, `g`, CONCAT(ISNULL(`d`))))"
+    );
+    // DECIMAL text as the binary protocol sends it (MariaDB pads it), and unpadded.
+    for d in ["1.50", "000001.50"] {
+        let row = [
+            Value::UInt(42),
+            Value::Bytes(d.into()),
+            Value::Float(1.5),
+            Value::Double(2.5),
+        ];
+        assert_eq!(encode(&strong, &row), b"'0042''000001.50''1.5''2.5'");
+        assert_eq!(
+            encode(&pt, &row),
+            b"0042#000001.50#0001.50#00000000000000000002.5#0"
+        );
+    }
+    let wide = [
+        Value::UInt(12345),
+        Value::Null,
+        Value::Float(12345.67),
+        Value::Double(1e300),
+    ];
+    assert_eq!(
+        encode(&strong, &wide),
+        b"'12345'NULL'12345.669921875''1e300'"
+    );
+    assert_eq!(
+        encode(&pt, &wide),
+        b"12345#12345.67#000000000000000001e300#1"
+    );
+}
+
+#[test]
 fn wrong_rows_are_errors_that_name_table_and_column() {
     let plan = RowPlan::new(&two_text(), Algorithm::Strong, Dialect::MariaDb);
     let e = plan.hash_row(&[Value::Null]).err().map(|e| e.to_string());

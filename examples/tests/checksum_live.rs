@@ -129,6 +129,18 @@ const TYPES: &[(&str, &str, &str)] = &[
     ("double_255_30", "DOUBLE(255,30)", "1e200, -1.7976931348623157e208, 1152921504606846976, 2.2250738585072014e-308"),
     ("real_8_3", "REAL(8,3)", "3.14159, -99999.999, 0.0005"),
     ("double_precision_9_4", "DOUBLE PRECISION(9,4)", "-0.00005, 12345.6789"),
+    // ZEROFILL (implies UNSIGNED): the server's text is zero-padded to the display width M,
+    // the binary protocol carries the bare number. Values wider than M are not cut.
+    ("tinyint_3_zf", "TINYINT(3) ZEROFILL", "0, 7, 42, 255"),
+    ("int_zf", "INT ZEROFILL", "0, 42, 4294967295"),
+    ("int_4_zf", "INT(4) ZEROFILL", "7, 1234, 12345, 4294967295"),
+    ("bigint_20_zf", "BIGINT(20) ZEROFILL", "18446744073709551615, 0, 42"),
+    ("decimal_8_2_zf", "DECIMAL(8,2) ZEROFILL", "0, 1.5, 0.05, 123456.78, 999999.99"),
+    ("decimal_5_0_zf", "DECIMAL(5,0) ZEROFILL", "0, 7, 99999"),
+    ("float_7_2_zf", "FLOAT(7,2) ZEROFILL", "0, 1.5, 0.01, 12345.67, 99999.99"),
+    ("float_zf", "FLOAT ZEROFILL", "0, 0.1, 1.5, 123456789, 3.4e38, 1e-40"),
+    ("double_zf", "DOUBLE ZEROFILL", "0, 0.1, 2.5, 1e300, 5e-324, 1234567890123456.7"),
+    ("double_10_3_zf", "DOUBLE(10,3) ZEROFILL", "0, 2.5, 1234567.125"),
     ("bit1", "BIT(1)", "b'0', b'1'"),
     ("bit10", "BIT(10)", "b'1010000011', b'0'"),
     ("bit64", "BIT(64)", "0xFFFFFFFFFFFFFFFF, 0x0102030405060708"),
@@ -365,7 +377,8 @@ fn pt_value_equals_pt_table_checksum_this_crc() -> TestResult {
          v VARCHAR(40) NULL, tx TEXT CHARACTER SET utf8mb4 NULL, bin VARBINARY(10), \
          dt DATETIME(6), ts TIMESTAMP(6) NULL, tm TIME NULL, y YEAR, \
          e ENUM('red', 'gr#een') NULL, s SET('a', 'b'), j JSON NULL, fm FLOAT(7,2), \
-         dm DOUBLE(10,3) NULL)",
+         dm DOUBLE(10,3) NULL, zi INT(6) ZEROFILL, zd DECIMAL(8,2) ZEROFILL NULL, \
+         zf FLOAT(7,2) ZEROFILL, zg DOUBLE ZEROFILL)",
     )?;
     setup.query_drop(
         "INSERT INTO mix.t SELECT seq, seq * 1000003, seq / 7, seq / 3, IF(seq % 5 = 0, NULL, seq * 1.1e0), \
@@ -376,7 +389,8 @@ fn pt_value_equals_pt_table_checksum_this_crc() -> TestResult {
          IF(seq % 7 = 0, NULL, SEC_TO_TIME(CAST(seq AS SIGNED) * 997 - 50000)), 1901 + seq % 200, \
          IF(seq % 8 = 0, NULL, IF(seq % 2 = 0, 'red', 'gr#een')), IF(seq % 3 = 0, 'a,b', 'b'), \
          IF(seq % 9 = 0, NULL, JSON_OBJECT('k', seq)), seq / 7 - 20, \
-         IF(seq % 4 = 0, NULL, seq * 1.0625e0 - 100) FROM mix.seq_1_to_300",
+         IF(seq % 4 = 0, NULL, seq * 1.0625e0 - 100), seq * 3701, IF(seq % 5 = 0, NULL, seq / 4), \
+         seq / 8, seq / 3 FROM mix.seq_1_to_300",
     )?;
     let table = chunker::live::load_table(&mut setup, "mix", "t")?;
     let mut conn = server.conn()?;
