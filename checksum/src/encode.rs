@@ -23,8 +23,8 @@ pub(crate) struct Scratch {
     pub(crate) nulls: Vec<u8>,
 }
 
-/// Appends the strong encoding of `row` to `out`.
-pub(crate) fn strong_row<'v>(
+/// Appends the strong encoding of `row` to `out`; `ZF`: whether a column may be `ZEROFILL`.
+pub(crate) fn strong_row<'v, const ZF: bool>(
     cols: &[ColPlan],
     row: impl Iterator<Item = ValueRef<'v>>,
     out: &mut Vec<u8>,
@@ -35,7 +35,7 @@ pub(crate) fn strong_row<'v>(
         match (v, &col.enc) {
             (ValueRef::Null, _) => out.extend_from_slice(b"NULL"),
             // ZEROFILL integers and decimals: digits and a point, padded; nothing to escape.
-            (v, enc) if col.zerofill.is_some() => {
+            (v, enc) if ZF && col.zerofill.is_some() => {
                 out.push(b'\'');
                 let start = out.len();
                 if let Err(miss) = value_text(enc, v, out, &mut s.fmt) {
@@ -63,8 +63,9 @@ pub(crate) fn strong_row<'v>(
     Ok(())
 }
 
-/// Appends pt's `CONCAT_WS('#', ...)` input for `row` to `out`.
-pub(crate) fn pt_row<'v>(
+/// Appends pt's `CONCAT_WS('#', ...)` input for `row` to `out`; `ZF`: whether a column may
+/// be `ZEROFILL`.
+pub(crate) fn pt_row<'v, const ZF: bool>(
     cols: &[ColPlan],
     row: impl Iterator<Item = ValueRef<'v>>,
     out: &mut Vec<u8>,
@@ -88,7 +89,7 @@ pub(crate) fn pt_row<'v>(
         if let Err(miss) = value_text(&col.enc, v, out, &mut s.fmt) {
             return Err(miss.error(col, v, "pt", at));
         }
-        if let Some(width) = col.zerofill {
+        if let (true, Some(width)) = (ZF, col.zerofill) {
             zerofill::pad(out, start, width);
         }
     }
