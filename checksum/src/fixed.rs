@@ -24,7 +24,7 @@
 
 use std::fmt::Write as _;
 
-use crate::number;
+use crate::number::{self, Digits};
 
 /// Appends the server's text for `x` in a column declared with `decimals` digits after the
 /// point (`FLOAT(M,D)` values widened to `f64` first).
@@ -44,7 +44,7 @@ pub(crate) fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u8, scratch: &mut 
         number::push_double(out, x.abs(), scratch);
         let shortest = Digits::parse(&out[start..]);
         out.truncate(start);
-        if shortest.0.len() - shortest.1 <= d {
+        if i32::try_from(shortest.0.len()).unwrap_or(i32::MAX) - shortest.1 <= d {
             shortest
         } else {
             // Rust's fixed-precision formatting is exact and rounds ties to even, as dtoa
@@ -90,82 +90,6 @@ fn lay_out(out: &mut Vec<u8>, negative: bool, digits: &[u8], decpt: i32, decimal
             b'0',
             (decimals - written).max(0) as usize,
         ));
-    }
-}
-
-/// Up to 24 significant digits on the stack: shortest doubles need 17, and a value rounded to
-/// fewer decimals than its shortest digits have keeps fewer than that.
-#[derive(Clone, Copy)]
-struct Digits {
-    d: [u8; 24],
-    n: usize,
-}
-
-impl Digits {
-    fn from_slice(s: &[u8]) -> Digits {
-        let mut d = [b'0'; 24];
-        let n = s.len().min(24);
-        d[..n].copy_from_slice(&s[..n]);
-        Digits { d, n }
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        &self.d[..self.n]
-    }
-
-    fn len(&self) -> i32 {
-        i32::try_from(self.n).unwrap_or(i32::MAX)
-    }
-
-    /// The significant digits (no leading or trailing zeros; none for zero) of a positive
-    /// decimal text in fixed (`123.45`, `0.00012`, `0.00`) or `e` notation (`1.5e-16`, `1e15`),
-    /// and `decpt`: the text's value is `0.d1d2... * 10^decpt`.
-    fn parse(text: &[u8]) -> (Digits, i32) {
-        let (mantissa, exponent) = match text.iter().position(|&b| b == b'e') {
-            Some(e) => (&text[..e], parse_exponent(&text[e + 1..])),
-            None => (text, 0),
-        };
-        let point = mantissa
-            .iter()
-            .position(|&b| b == b'.')
-            .unwrap_or(mantissa.len());
-        let mut digits = Digits {
-            d: [b'0'; 24],
-            n: 0,
-        };
-        let mut decpt = i32::try_from(point).unwrap_or(0).saturating_add(exponent);
-        for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
-            if digits.n == 0 && b == b'0' {
-                decpt -= 1; // a leading zero
-            } else if digits.n < digits.d.len() {
-                digits.d[digits.n] = b;
-                digits.n += 1;
-            }
-        }
-        while digits.n > 0 && digits.d[digits.n - 1] == b'0' {
-            digits.n -= 1;
-        }
-        (digits, decpt)
-    }
-}
-
-/// `-16`, `+20`, `308` as a number (0 when malformed).
-fn parse_exponent(text: &[u8]) -> i32 {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, text),
-    };
-    let v = digits
-        .iter()
-        .filter(|b| b.is_ascii_digit())
-        .fold(0i32, |v, &b| {
-            v.saturating_mul(10).saturating_add(i32::from(b - b'0'))
-        });
-    if negative {
-        -v
-    } else {
-        v
     }
 }
 

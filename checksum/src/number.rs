@@ -126,7 +126,7 @@ fn split_shortest(text: &[u8]) -> (Digits, i32) {
 }
 
 /// `-16`, `+20`, `308` as a number (0 when malformed).
-fn parse_exponent(text: &[u8]) -> i32 {
+pub(crate) fn parse_exponent(text: &[u8]) -> i32 {
     let (negative, digits) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
@@ -143,27 +143,59 @@ fn parse_exponent(text: &[u8]) -> i32 {
     }
 }
 
-/// Up to 24 significant digits on the stack (shortest doubles need 17).
+/// Up to 24 significant digits on the stack: shortest doubles need 17, and a value rounded to
+/// fewer decimals than its shortest digits have (`fixed`) keeps fewer than that.
 #[derive(Clone, Copy)]
-struct Digits {
-    d: [u8; 24],
-    n: usize,
+pub(crate) struct Digits {
+    pub(crate) d: [u8; 24],
+    pub(crate) n: usize,
 }
 
 impl Digits {
-    fn from_slice(s: &[u8]) -> Digits {
+    pub(crate) fn from_slice(s: &[u8]) -> Digits {
         let mut d = [b'0'; 24];
         let n = s.len().min(24);
         d[..n].copy_from_slice(&s[..n]);
         Digits { d, n }
     }
 
-    fn as_slice(&self) -> &[u8] {
+    pub(crate) fn as_slice(&self) -> &[u8] {
         &self.d[..self.n]
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.n
+    }
+
+    /// The significant digits (no leading or trailing zeros; none for zero) of a positive
+    /// decimal text in fixed (`123.45`, `0.00012`, `0.00`) or `e` notation (`1.5e-16`, `1e15`),
+    /// and `decpt`: the text's value is `0.d1d2... * 10^decpt`.
+    pub(crate) fn parse(text: &[u8]) -> (Digits, i32) {
+        let (mantissa, exponent) = match text.iter().position(|&b| b == b'e') {
+            Some(e) => (&text[..e], parse_exponent(&text[e + 1..])),
+            None => (text, 0),
+        };
+        let point = mantissa
+            .iter()
+            .position(|&b| b == b'.')
+            .unwrap_or(mantissa.len());
+        let mut digits = Digits {
+            d: [b'0'; 24],
+            n: 0,
+        };
+        let mut decpt = i32::try_from(point).unwrap_or(0).saturating_add(exponent);
+        for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
+            if digits.n == 0 && b == b'0' {
+                decpt -= 1; // a leading zero
+            } else if digits.n < digits.d.len() {
+                digits.d[digits.n] = b;
+                digits.n += 1;
+            }
+        }
+        while digits.n > 0 && digits.d[digits.n - 1] == b'0' {
+            digits.n -= 1;
+        }
+        (digits, decpt)
     }
 }
 

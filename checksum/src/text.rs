@@ -114,20 +114,32 @@ pub(crate) fn push_date_time(
         push_fraction(out, micros, fsp);
         return;
     }
-    let y = u64::from(year);
-    let [y1, y2] = pair(y / 100);
-    let [y3, y4] = pair(y);
-    let [m1, m2] = pair(u64::from(month));
-    let [d1, d2] = pair(u64::from(day));
-    let [h1, h2] = pair(u64::from(hour));
-    let [i1, i2] = pair(u64::from(minute));
-    let [s1, s2] = pair(u64::from(second));
+    let [y1, y2, y3, y4, _, m1, m2, _, d1, d2] = date10(year, month, day);
+    let [h1, h2, _, i1, i2, _, s1, s2] = clock8(hour, minute, second);
     let [p, f1, f2, f3, f4, f5, f6] = fraction7(micros);
     let all = [
         y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2, b' ', h1, h2, b':', i1, i2, b':', s1, s2, p,
         f1, f2, f3, f4, f5, f6,
     ];
     put_first(out, &all, 19 + fraction_len(fsp));
+}
+
+/// `YYYY-MM-DD` of a date whose fields fit their digits.
+fn date10(year: u16, month: u8, day: u8) -> [u8; 10] {
+    let y = u64::from(year);
+    let [y1, y2] = pair(y / 100);
+    let [y3, y4] = pair(y);
+    let [m1, m2] = pair(u64::from(month));
+    let [d1, d2] = pair(u64::from(day));
+    [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2]
+}
+
+/// `HH:MM:SS` of a time whose fields fit two digits each.
+fn clock8(hours: u8, minutes: u8, seconds: u8) -> [u8; 8] {
+    let [h1, h2] = pair(u64::from(hours));
+    let [m1, m2] = pair(u64::from(minutes));
+    let [s1, s2] = pair(u64::from(seconds));
+    [h1, h2, b':', m1, m2, b':', s1, s2]
 }
 
 /// Appends `YYYY-MM-DD`.
@@ -140,12 +152,7 @@ pub(crate) fn push_date(out: &mut Vec<u8>, year: u16, month: u8, day: u8) {
         push2(out, u64::from(day));
         return;
     }
-    let y = u64::from(year);
-    let [y1, y2] = pair(y / 100);
-    let [y3, y4] = pair(y);
-    let [m1, m2] = pair(u64::from(month));
-    let [d1, d2] = pair(u64::from(day));
-    out.extend_from_slice(&[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2]);
+    out.extend_from_slice(&date10(year, month, day));
 }
 
 /// Appends `HH:MM:SS` (hours at least two digits, as `TIME` shows them).
@@ -158,10 +165,8 @@ pub(crate) fn push_clock(out: &mut Vec<u8>, hours: u32, minutes: u8, seconds: u8
         push2(out, u64::from(seconds));
         return;
     }
-    let [h1, h2] = pair(u64::from(hours));
-    let [m1, m2] = pair(u64::from(minutes));
-    let [s1, s2] = pair(u64::from(seconds));
-    out.extend_from_slice(&[h1, h2, b':', m1, m2, b':', s1, s2]);
+    #[allow(clippy::cast_possible_truncation)] // below 100, checked above
+    out.extend_from_slice(&clock8(hours as u8, minutes, seconds));
 }
 
 /// Appends a `YEAR` value: four digits.
