@@ -140,7 +140,7 @@
 //!   use): 1.7-2.5 GiB/s of row data with a 1 KiB BLOB per row on one thread (a single MD5
 //!   stream runs at 600 MiB/s), but 370-420 MiB/s on one thread and 540-640 MiB/s on two for
 //!   narrow rows of 8 mixed columns, where writing each value's exact server text (shortest
-//!   round-trip doubles, dates, quoting) costs more than the hash: about 2,270 instructions a
+//!   round-trip doubles, dates, quoting) costs more than the hash: about 2,240 instructions a
 //!   row, of which MD5 is 350 (callgrind, `benches/examples/hash_rows.rs`). `fast` and `pt` do
 //!   about 380-410 MiB/s on those rows, 2.0-2.4 and 9 GiB/s with BLOBs.
 //!
