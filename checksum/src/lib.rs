@@ -127,9 +127,9 @@
 //!
 //! - 1,000,000 rows of 8 mixed columns, primary and replica with 12 scattered differences,
 //!   each server's buffer pool holding the table, start to report
-//!   (`benches/benches/checksum_vs_pt.rs`, nine runs, each against pt-table-checksum 3.2.1
-//!   with its replicate check in the same run, 2.7-5.1 s): client engine `strong` (the
-//!   default) 0.25-0.38 of pt (median 0.32; seven of nine at most a third), `fast` 0.29-0.39;
+//!   (`benches/benches/checksum_vs_pt.rs`, thirteen runs, each against pt-table-checksum
+//!   3.2.1 with its replicate check in the same run, 2.7-5.1 s): client engine `strong` (the
+//!   default) 0.25-0.38 of pt (median 0.32; ten of thirteen at most a third), `fast` 0.29-0.39;
 //!   server engine `strong` 0.69-1.00, `fast` 0.38-0.58. On a quiet host each server spends
 //!   about 0.4 s of CPU sending its rows (client engine) and the checker about 0.9 s
 //!   decoding, encoding and hashing 2,000,000 rows: the run is CPU-bound on 2 cores, so its
