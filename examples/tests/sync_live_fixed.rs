@@ -188,11 +188,6 @@ fn contents(conn: &mut Conn) -> Result<Vec<Vec<String>>, Box<dyn Error>> {
     Ok(out)
 }
 
-fn run(bin: &str, args: &[&str]) -> Result<(i32, String), Box<dyn Error>> {
-    let (code, out, err) = common::run(bin, args)?;
-    Ok((code, format!("{out}{err}")))
-}
-
 #[test]
 fn table_sync_repairs_and_table_checksum_compares_fixed_decimal_columns() -> TestResult {
     let Some((source, target)) = common::two_servers()? else {
@@ -205,48 +200,5 @@ fn table_sync_repairs_and_table_checksum_compares_fixed_decimal_columns() -> Tes
         contents(&mut t)?,
         "the drift must differ"
     );
-    let (su, tu) = (source.url(), target.url());
-    let checksum = |algorithm: &str, engine: &str| {
-        run(
-            env!("CARGO_BIN_EXE_table-checksum"),
-            &[
-                "--source",
-                &su,
-                "--target",
-                &tu,
-                "--databases",
-                "fx",
-                "--algorithm",
-                algorithm,
-                "--engine",
-                engine,
-                "--chunk-size",
-                "100",
-            ],
-        )
-    };
-    for algorithm in ["strong", "fast", "pt"] {
-        for engine in ["client", "server"] {
-            let (code, out) = checksum(algorithm, engine)?;
-            assert_eq!(code, 1, "{algorithm} {engine} must see the drift: {out}");
-        }
-    }
-    let sync = |mode: &str| {
-        run(
-            env!("CARGO_BIN_EXE_table-sync"),
-            &["--source", &su, "--target", &tu, "--databases", "fx", mode],
-        )
-    };
-    let (code, out) = sync("--execute")?;
-    assert_eq!(code, 0, "{out}");
-    assert_eq!(contents(&mut s)?, contents(&mut t)?, "after --execute");
-    let (code, out) = sync("--print")?;
-    assert_eq!(code, 0, "nothing left to repair: {out}");
-    for algorithm in ["strong", "fast", "pt"] {
-        for engine in ["client", "server"] {
-            let (code, out) = checksum(algorithm, engine)?;
-            assert_eq!(code, 0, "{algorithm} {engine} after the repair: {out}");
-        }
-    }
-    Ok(())
+    common::checksum_sync_checksum(&source, &target, "fx", contents)
 }
