@@ -190,15 +190,5 @@ fn contents(conn: &mut Conn) -> Result<Vec<Vec<String>>, Box<dyn Error>> {
 
 #[test]
 fn table_sync_repairs_and_table_checksum_compares_fixed_decimal_columns() -> TestResult {
-    let Some((source, target)) = common::two_servers()? else {
-        return Ok(());
-    };
-    let (mut s, mut t) = (source.conn()?, target.conn()?);
-    drifted(&mut s, &mut t)?;
-    assert_ne!(
-        contents(&mut s)?,
-        contents(&mut t)?,
-        "the drift must differ"
-    );
-    common::checksum_sync_checksum(&source, &target, "fx", contents)
+    common::checksum_sync_checksum("fx", drifted, contents)
 }
