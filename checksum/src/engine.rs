@@ -22,21 +22,23 @@ pub struct RowPlan {
     pub(crate) algorithm: Algorithm,
     pub(crate) dialect: Dialect,
     pub(crate) columns: Vec<ColPlan>,
-    /// Whether a column pads its text (`ZEROFILL`): the encoders check columns for it only then.
+    /// Whether a column's plan pads its text (`ZEROFILL`; not `strong`'s exact FLOAT/DOUBLE):
+    /// the encoders check columns for it only then.
     pub(crate) zerofill: bool,
 }
 
 impl RowPlan {
     /// The plan for `table` (all its columns, in table order).
     pub fn new(table: &Table, algorithm: Algorithm, dialect: Dialect) -> RowPlan {
+        let columns = plan::columns(table, algorithm, dialect);
         RowPlan {
             table: table.qualified_name(),
             schema: table.schema.clone(),
             name: table.name.clone(),
             algorithm,
             dialect,
-            columns: plan::columns(table, algorithm, dialect),
-            zerofill: table.columns.iter().any(|c| c.zerofill.is_some()),
+            zerofill: columns.iter().any(|c| c.zerofill.is_some()),
+            columns,
         }
     }
 
