@@ -128,7 +128,7 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     const BLOCK: usize = 32;
     // Values of at most 32 bytes (most of them) are first moved into one padded block with
     // fixed-size copies, tested, and appended whole: no `memcpy` call at all.
-    if let Some(block) = short_block(bytes) {
+    if let Some(block) = text::short_block(bytes) {
         if !any_special(&block) {
             text::put_first(out, &block, bytes.len());
             return;
@@ -165,33 +165,6 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
         escape_marked(out, bytes, &mut run, at, mask(&padded));
     }
     out.extend_from_slice(bytes.get(run..).unwrap_or_default());
-}
-
-/// `bytes` (at most 32 of them) at the start of a block of spaces, copied with two
-/// overlapping fixed-size copies (the first and last 16, 8, 4 or 1 bytes); `None` when longer.
-fn short_block(bytes: &[u8]) -> Option<[u8; 32]> {
-    fn ends<const K: usize>(block: &mut [u8; 32], bytes: &[u8]) -> Option<()> {
-        let n = bytes.len();
-        let first: [u8; K] = bytes.get(..K)?.try_into().ok()?;
-        let last: [u8; K] = bytes.get(n.checked_sub(K)?..)?.try_into().ok()?;
-        block.get_mut(..K)?.copy_from_slice(&first);
-        block.get_mut(n - K..n)?.copy_from_slice(&last);
-        Some(())
-    }
-    let mut block = [b' '; 32];
-    match bytes.len() {
-        0 => {}
-        n @ 1..=3 => {
-            block[0] = bytes[0];
-            block[n / 2] = bytes[n / 2];
-            block[n - 1] = bytes[n - 1];
-        }
-        4..=7 => ends::<4>(&mut block, bytes)?,
-        8..=15 => ends::<8>(&mut block, bytes)?,
-        16..=32 => ends::<16>(&mut block, bytes)?,
-        _ => return None,
-    }
-    Some(block)
 }
 
 /// Whether `block` holds a byte to escape: no early exit, so it compiles to a few vector
@@ -272,6 +245,7 @@ impl Miss {
 }
 
 /// Appends the text the server produces for one non-NULL value of a column encoded as `enc`.
+#[inline(always)]
 fn value_text(enc: &Enc, v: ValueRef<'_>, out: &mut Vec<u8>, fmt: &mut String) -> Result<(), Miss> {
     let wrong = Miss::Expected;
     match (enc, v) {

@@ -104,6 +104,8 @@ proptest! {
             (text(|o| push_int(o, v)), v.to_string()),
             (text(|o| push_uint(o, u)), u.to_string()),
             (text(|o| push_uint(o, small)), small.to_string()),
+            (text(|o| push_uint(o, u >> (u % 64))), (u >> (u % 64)).to_string()),
+            (text(|o| push_int(o, v >> (u % 64))), (v >> (u % 64)).to_string()),
             (text(|o| push_year(o, small)), format!("{small:04}")),
         ] {
             prop_assert_eq!(got, want);

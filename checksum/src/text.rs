@@ -23,9 +23,50 @@ fn pair(v: u64) -> [u8; 2] {
     [PAIRS[i], PAIRS[i + 1]]
 }
 
-/// Appends an unsigned integer in decimal.
+/// Appends an unsigned integer in decimal: eight digits at a time ([`digits8`]), leading
+/// zeros of the first eight cut off.
 pub(crate) fn push_uint(out: &mut Vec<u8>, v: u64) {
-    push_padded(out, v, 1);
+    const E8: u64 = 100_000_000;
+    if v < E8 {
+        push_digits8(out, v, false);
+    } else if v < E8 * E8 {
+        push_digits8(out, v / E8, false);
+        push_digits8(out, v % E8, true);
+    } else {
+        push_digits8(out, v / (E8 * E8), false);
+        push_digits8(out, v / E8 % E8, true);
+        push_digits8(out, v % E8, true);
+    }
+}
+
+/// Appends `v` (below 10^8) as eight digits when `all`, else without leading zeros (`0` for
+/// zero).
+#[inline(always)]
+fn push_digits8(out: &mut Vec<u8>, v: u64, all: bool) {
+    let d = digits8(v);
+    // The first digit is the lowest byte: leading zeros are the low zero bytes.
+    let skip = if all {
+        0
+    } else {
+        (d.trailing_zeros() / 8).min(7)
+    };
+    let ascii = (d | 0x3030_3030_3030_3030) >> (8 * skip);
+    put_first(out, &ascii.to_le_bytes(), 8 - skip as usize);
+}
+
+/// The eight decimal digits of `v` (below 10^8) as byte values 0-9, the most significant in
+/// the lowest byte (so `to_le_bytes` gives them in writing order), computed in parallel
+/// lanes of one `u64` with multiply-and-shift divisions exact for these ranges (`/100` as
+/// `* 10486 >> 20` below 43,699; `/10` as `* 103 >> 10` below 179).
+fn digits8(v: u64) -> u64 {
+    // Two 32-bit lanes: the high and low four digits.
+    let fours = v / 10_000 | (v % 10_000) << 32;
+    // Four 16-bit lanes: two digits each.
+    let hundreds = (fours * 10_486 >> 20) & 0x0000_007F_0000_007F;
+    let pairs = (fours - 100 * hundreds) << 16 | hundreds;
+    // Eight 8-bit lanes: one digit each.
+    let tens = (pairs * 103 >> 10) & 0x000F_000F_000F_000F;
+    (pairs - 10 * tens) << 8 | tens
 }
 
 /// Appends the first `used` bytes of `bytes`: one fixed-size copy (which the compiler turns
@@ -35,6 +76,33 @@ pub(crate) fn put_first<const N: usize>(out: &mut Vec<u8>, bytes: &[u8; N], used
     let len = out.len();
     out.extend_from_slice(bytes);
     out.truncate(len + used);
+}
+
+/// `bytes` (at most 32 of them) at the start of a block of spaces, copied with two
+/// overlapping fixed-size copies (the first and last 16, 8, 4 or 1 bytes); `None` when longer.
+pub(crate) fn short_block(bytes: &[u8]) -> Option<[u8; 32]> {
+    fn ends<const K: usize>(block: &mut [u8; 32], bytes: &[u8]) -> Option<()> {
+        let n = bytes.len();
+        let first: [u8; K] = bytes.get(..K)?.try_into().ok()?;
+        let last: [u8; K] = bytes.get(n.checked_sub(K)?..)?.try_into().ok()?;
+        block.get_mut(..K)?.copy_from_slice(&first);
+        block.get_mut(n - K..n)?.copy_from_slice(&last);
+        Some(())
+    }
+    let mut block = [b' '; 32];
+    match bytes.len() {
+        0 => {}
+        n @ 1..=3 => {
+            block[0] = bytes[0];
+            block[n / 2] = bytes[n / 2];
+            block[n - 1] = bytes[n - 1];
+        }
+        4..=7 => ends::<4>(&mut block, bytes)?,
+        8..=15 => ends::<8>(&mut block, bytes)?,
+        16..=32 => ends::<16>(&mut block, bytes)?,
+        _ => return None,
+    }
+    Some(block)
 }
 
 /// Appends `v` in decimal, zero-padded to at least `width` digits (at most 20).
@@ -201,6 +269,39 @@ pub(crate) fn unix_seconds(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every four-digit group in both lanes of [`digits8`], and every digit count (the
+    /// values either side of each power of ten) through [`push_uint`] and [`push_int`].
+    #[test]
+    fn integers_at_every_lane_value_and_length() {
+        let text = |v: u64| {
+            let mut out = Vec::new();
+            push_uint(&mut out, v);
+            String::from_utf8(out).unwrap_or_default()
+        };
+        for x in 0..10_000u64 {
+            for v in [x * 10_000 + x, x * 10_000 + (9_999 - x), x, x * 10_000] {
+                assert_eq!(text(v), v.to_string());
+                let mut all = Vec::new();
+                push_digits8(&mut all, v, true);
+                assert_eq!(all, format!("{v:08}").into_bytes());
+            }
+        }
+        let mut p = 1u64;
+        loop {
+            for v in [p - 1, p, p + 1, p.saturating_mul(9), u64::MAX] {
+                assert_eq!(text(v), v.to_string());
+                let i = v as i64;
+                let mut out = Vec::new();
+                push_int(&mut out, i);
+                assert_eq!(out, i.to_string().into_bytes());
+            }
+            match p.checked_mul(10) {
+                Some(next) => p = next,
+                None => break,
+            }
+        }
+    }
 
     #[test]
     fn dates_times_and_epochs() {
