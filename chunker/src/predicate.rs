@@ -31,10 +31,36 @@
 //!
 //! A bound tuple shorter than the key compares the key's leading parts only (a prefix bound);
 //! extra bound values are ignored.
+//!
+//! ## `FLOAT(M,D)` and `DOUBLE(M,D)` parts
+//!
+//! Before an index range scan, MariaDB rounds a bound to the column's `D` decimals and clamps
+//! it to its declared range, so a column holding values with more decimals (left by an
+//! in-place `ALTER`, or by row-based replication from a plain `FLOAT`) would lose rows near a
+//! bound. A part of such a column compared with a float or double is written as a range
+//! widened past that rounding, bound with a decimal text, and the exact comparison on
+//! `(k + 0e0)`, which the range optimizer cannot round:
+//!
+//! | part | SQL (binds) |
+//! |---|---|
+//! | `k > v`, `k >= v` | `k >= CAST(? AS DECIMAL(65,D)) AND (k + 0e0) > ?` (`v` widened down, `v`) |
+//! | `k < v`, `k <= v` | `k <= CAST(? AS DECIMAL(65,D)) AND (k + 0e0) < ?` (`v` widened up, `v`) |
+//! | `k = v` | `k >= CAST(...) AND k <= CAST(...) AND (k + 0e0) = ?` |
+//!
+//! (nullable columns add `k IS NULL OR (...)` to `<` and `<=` as above). `v` is widened by a
+//! little more than two units of `10^-D`, so that the server's rounding cannot cross it. The
+//! bound is a DECIMAL, not a double, because the server gives up a range side whose DECIMAL
+//! bound the column cannot hold (rows beyond the declared range are then scanned for), where
+//! it would bound the range at the clamped double. A range side whose bound would be beyond
+//! ±1e34 (past what DECIMAL(65,D) holds) is left out, so the SQL text also depends on that.
+//! Plain `FLOAT` and `DOUBLE` parts, whose bounds the server does not round, and every other
+//! type keep the plain comparison.
 
 use crate::key::KeyColumn;
 use crate::sql::quote_ident;
 use crate::value::Value;
+
+mod fixed;
 
 /// A comparison of the key with a bound tuple.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,10 +154,43 @@ impl Term {
     }
 }
 
+/// For a `FLOAT(M,D)`/`DOUBLE(M,D)` part and a float or double bound: `D` and the bound's
+/// exact value (see [`fixed`]).
+fn rounded_part(column: &KeyColumn, value: &Value) -> Option<(u8, f64)> {
+    let scale = fixed::rounded_scale(&column.column_type)?;
+    Some((scale, fixed::exact(value)?))
+}
+
+/// `name <symbol> value` over a rounded part, as conditions to join with `AND`: the widened
+/// range on `sides` (each side the value allows), then the exact filter `(name + 0e0) <symbol> ?`.
+fn rounded_compare(
+    name: &str,
+    (scale, v): (u8, f64),
+    sides: &[fixed::Side],
+    symbol: &str,
+    value: &Value,
+) -> (Vec<String>, Vec<Value>) {
+    let mut parts = Vec::new();
+    let mut binds = Vec::new();
+    for side in sides {
+        if let Some((sql, bind)) = fixed::range(name, scale, *side, v) {
+            parts.push(sql);
+            binds.push(bind);
+        }
+    }
+    parts.push(format!("({name} + 0e0) {symbol} ?"));
+    binds.push(value.clone());
+    (parts, binds)
+}
+
 fn equal(column: &KeyColumn, value: &Value) -> Term {
     let name = quote_ident(&column.name);
     if value.is_null() {
         Term::Sql(format!("{name} IS NULL"), Vec::new())
+    } else if let Some(part) = rounded_part(column, value) {
+        let sides = [fixed::Side::Below, fixed::Side::Above];
+        let (parts, binds) = rounded_compare(&name, part, &sides, "=", value);
+        Term::Sql(parts.join(" AND "), binds)
     } else {
         Term::Sql(
             format!("{name} = {}", column.placeholder()),
@@ -150,13 +209,33 @@ fn single(column: &KeyColumn, op: Op, value: &Value) -> Term {
             Op::Le => Term::Sql(format!("{name} IS NULL"), Vec::new()),
         };
     }
-    let cmp = format!("{name} {} {}", op.symbol(), column.placeholder());
-    let sql = if column.nullable && matches!(op, Op::Lt | Op::Le) {
+    let upper = matches!(op, Op::Lt | Op::Le);
+    let (cmp, binds) = match rounded_part(column, value) {
+        Some(part) => {
+            let side = if upper {
+                fixed::Side::Above
+            } else {
+                fixed::Side::Below
+            };
+            let (parts, binds) = rounded_compare(&name, part, &[side], op.symbol(), value);
+            let sql = parts.join(" AND ");
+            if column.nullable && upper && parts.len() > 1 {
+                (format!("({sql})"), binds)
+            } else {
+                (sql, binds)
+            }
+        }
+        None => (
+            format!("{name} {} {}", op.symbol(), column.placeholder()),
+            vec![value.clone()],
+        ),
+    };
+    let sql = if column.nullable && upper {
         format!("({name} IS NULL OR {cmp})")
     } else {
         cmp
     };
-    Term::Sql(sql, vec![value.clone()])
+    Term::Sql(sql, binds)
 }
 
 /// The predicate `key OP bound` as a [`Term`].
@@ -270,6 +349,83 @@ mod tests {
             compare(&key, Op::Le, &all_null).0,
             "((`a` IS NULL AND `b` IS NULL))"
         );
+    }
+
+    #[test]
+    fn fixed_decimal_float_parts_get_a_widened_range_and_an_exact_filter() {
+        let real = |name: &str, column_type, nullable| KeyColumn {
+            column_type,
+            ..col(name, nullable)
+        };
+        let f = real("f", ColumnType::Float { scale: Some(2) }, false);
+        let (sql, binds) = compare(std::slice::from_ref(&f), Op::Ge, &[Value::Float(0.135)]);
+        assert_eq!(
+            sql,
+            "((`f` >= CAST(? AS DECIMAL(65,2)) AND (`f` + 0e0) >= ?))"
+        );
+        assert_eq!(binds, [Value::text("0.12"), Value::Float(0.135)]);
+        let (sql, binds) = compare(std::slice::from_ref(&f), Op::Lt, &[Value::Float(0.135)]);
+        assert_eq!(
+            sql,
+            "((`f` <= CAST(? AS DECIMAL(65,2)) AND (`f` + 0e0) < ?))"
+        );
+        assert_eq!(binds, [Value::text("0.16"), Value::Float(0.135)]);
+
+        // A nullable DOUBLE(10,3) before an INT: the equality of the second branch is bounded
+        // on both sides; NULL keeps its own branch.
+        let key = [
+            real("d", ColumnType::Double { scale: Some(3) }, true),
+            col("b", false),
+        ];
+        let bound = [Value::Double(0.0625), Value::Int(2)];
+        let (sql, binds) = compare(&key, Op::Lt, &bound);
+        assert_eq!(
+            sql,
+            "(((`d` IS NULL OR (`d` <= CAST(? AS DECIMAL(65,3)) AND (`d` + 0e0) < ?))) OR \
+             (`d` >= CAST(? AS DECIMAL(65,3)) AND `d` <= CAST(? AS DECIMAL(65,3)) AND \
+             (`d` + 0e0) = ? AND `b` < ?))"
+        );
+        let v = Value::Double(0.0625);
+        assert_eq!(
+            binds,
+            [
+                Value::text("0.065"),
+                v.clone(),
+                Value::text("0.060"),
+                Value::text("0.065"),
+                v,
+                Value::Int(2)
+            ]
+        );
+        let (sql, binds) = compare(&key, Op::Ge, &[Value::Null, Value::Int(2)]);
+        assert_eq!(sql, "((`d` IS NOT NULL) OR (`d` IS NULL AND `b` >= ?))");
+        assert_eq!(binds, [Value::Int(2)]);
+
+        // Beyond 1e34: the outward side at 1e34, the other side open.
+        let (sql, binds) = compare(std::slice::from_ref(&f), Op::Gt, &[Value::Float(1e36)]);
+        assert_eq!(
+            sql,
+            "((`f` >= CAST(? AS DECIMAL(65,2)) AND (`f` + 0e0) > ?))"
+        );
+        assert_eq!(binds[0], Value::text("10000000000000000000000000000000000"));
+        let (sql, _) = compare(std::slice::from_ref(&f), Op::Le, &[Value::Float(1e36)]);
+        assert_eq!(sql, "(((`f` + 0e0) <= ?))");
+        let nf = real("f", ColumnType::Float { scale: Some(2) }, true);
+        let (sql, _) = compare(&[nf], Op::Le, &[Value::Float(1e36)]);
+        assert_eq!(sql, "(((`f` IS NULL OR (`f` + 0e0) <= ?)))");
+
+        // Plain FLOAT and DOUBLE, and values that are not floats, keep the plain comparison.
+        for column_type in [
+            ColumnType::Float { scale: None },
+            ColumnType::Double { scale: None },
+        ] {
+            let plain = real("p", column_type, false);
+            let (sql, binds) = compare(&[plain], Op::Ge, &[Value::Float(0.135)]);
+            assert_eq!(sql, "((`p` >= ?))");
+            assert_eq!(binds, [Value::Float(0.135)]);
+        }
+        let (sql, _) = compare(std::slice::from_ref(&f), Op::Ge, &[Value::text("0.135")]);
+        assert_eq!(sql, "((`f` >= ?))");
     }
 
     #[test]
