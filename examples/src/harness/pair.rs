@@ -124,9 +124,10 @@ impl Pair {
         }
     }
 
-    /// Waits until the replica's IO and SQL threads run and it has applied every GTID in the
-    /// primary's binary log (`@@gtid_slave_pos` covers `@@gtid_binlog_pos` domain by domain),
-    /// or its executed file and position reached the primary's `SHOW MASTER STATUS`.
+    /// Waits until the replica's IO and SQL threads run and it has executed the primary's
+    /// binary log: while it executes the primary's current file, its executed position reached
+    /// the primary's `SHOW MASTER STATUS`; before that (another file), its `@@gtid_slave_pos`
+    /// covers `@@gtid_binlog_pos` domain by domain.
     ///
     /// Returns early with [`HarnessError::Replication`] when a replication thread has stopped
     /// with an error (for instance error 1236 from the primary).
@@ -143,9 +144,15 @@ impl Pair {
             }
             let replica_gtid: String = self.replica.query_one("SELECT @@gtid_slave_pos")?;
             let threads_run = status.io_running == "Yes" && status.sql_running == "Yes";
-            let by_gtid = gtid_pos_covers(&replica_gtid, &primary_gtid);
-            let by_pos = status.relay_master_log_file == file && status.exec_master_log_pos >= pos;
-            if threads_run && (by_gtid || by_pos) {
+            // The position decides while the replica executes the primary's current file; the
+            // GTID position only across files (a rotation or failover), since sequence numbers
+            // can repeat (after RESET MASTER, say) and an old position would seem to cover them.
+            let caught_up = if status.relay_master_log_file == file {
+                status.exec_master_log_pos >= pos
+            } else {
+                gtid_pos_covers(&replica_gtid, &primary_gtid)
+            };
+            if threads_run && caught_up {
                 return Ok(());
             }
             if Instant::now() >= deadline {
