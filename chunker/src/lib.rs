@@ -17,16 +17,22 @@
 //!   the collation says about equality (the server evaluates both sides of every boundary).
 //! - **Any key a real table has.** Signed and unsigned integers, `DECIMAL` (compared as
 //!   DECIMAL, not as DOUBLE), `CHAR`/`VARCHAR` in any collation, `BINARY`/`VARBINARY`, dates
-//!   and times, `ENUM`/`SET`/`BIT` (by number, the server's order), `FLOAT`/`DOUBLE` and
-//!   `FLOAT(M,D)`/`DOUBLE(M,D)` (bound as the stored value), nullable parts (NULL first),
-//!   composite keys; identifiers of any content are backtick-quoted and values are always
-//!   bound as `?`, so `ANSI_QUOTES` and `NO_BACKSLASH_ESCAPES` change nothing. One exception,
-//!   the server's: a `FLOAT(M,D)`/`DOUBLE(M,D)` key holding values with more decimals than
-//!   `D` (left by an in-place `ALTER TABLE ... ALGORITHM=INSTANT` that added the `(M,D)`, or by
-//!   row-based replication from a plain column) is not partitioned reliably, because MariaDB
-//!   10.11 rounds a bound to `D` decimals before an index range scan (`k >= 0.135` misses a
-//!   stored 0.135 in a FLOAT(7,2), `k = 0.125` finds no stored 0.125). Values written through
-//!   SQL are rounded on the way in and bind back exactly.
+//!   and times, `ENUM`/`SET`/`BIT` (by number, the server's order), `FLOAT`/`DOUBLE` (bound as
+//!   the stored value), `FLOAT(M,D)`/`DOUBLE(M,D)`, nullable parts (NULL first), composite
+//!   keys; identifiers of any content are backtick-quoted and values are always bound as `?`,
+//!   so `ANSI_QUOTES` and `NO_BACKSLASH_ESCAPES` change nothing.
+//! - **`FLOAT(M,D)`/`DOUBLE(M,D)` keys holding more than the type says.** An in-place
+//!   `ALTER TABLE ... MODIFY k FLOAT(7,2), ALGORITHM=INSTANT` on a plain `FLOAT` column keeps
+//!   the stored floats, and so does row-based replication from a plain column: values with
+//!   more decimals than `D`, or beyond the declared range. MariaDB 10.11 rounds a bound to `D`
+//!   decimals and clamps it to that range before an index range scan (over a FLOAT(7,2)
+//!   index, `k >= 0.135` misses a stored 0.135 and `k = 0.125` finds no stored 0.125),
+//!   although the comparison row by row is exact. Such parts are therefore compared through a
+//!   range widened past that rounding and an exact filter the range optimizer cannot use,
+//!   `k >= CAST(? AS DECIMAL(65,D)) AND (k + 0e0) >= ?` ([`predicate`]): every row is in
+//!   exactly one chunk, and chunks still read index ranges. A chunk reads a few units of
+//!   `10^-D` beyond each bound, and one bounded at or past the declared range (or ±1e34)
+//!   scans to that end of the index. Other key types' SQL is unchanged.
 //! - **Always progress.** Runs of equal values in a non-unique index longer than a chunk are
 //!   detected by the server's own comparison and cut past, with a warning on the chunk;
 //!   answers that would not advance are errors, never loops. No `OFFSET` scans: each
@@ -106,12 +112,20 @@
 //! walks over integer, composite, case-insensitive VARCHAR (with long runs of `'a'`/`'A'`,
 //! NULLs and PAD SPACE duplicates), BINARY and ENUM+DECIMAL keys under `sql_mode`
 //! `ANSI_QUOTES,NO_BACKSLASH_ESCAPES`, whose chunk `COUNT(*)`s sum to the table's and hold
-//! each row once, also after rows the walk never saw were added. Oracle MySQL was not
-//! available; where it differs (`live::Dialect`: JSON is a native type there, and
-//! MariaDB's `CHECK_CONSTRAINTS.TABLE_NAME` does not exist) the code follows MySQL's
-//! documentation. `load_table` leaves out indexes the server would refuse to `FORCE`
-//! (MariaDB `IGNORED`, MySQL invisible), read by column name so that older versions without
-//! those columns work too. Not handled: descending key parts are walked in ascending order
+//! each row once, also after rows the walk never saw were added. The same holds on MariaDB
+//! 10.11.19 (`examples/tests/chunker_live_fixed_key.rs`) for FLOAT(7,2), DOUBLE(10,3),
+//! nullable FLOAT(5,1)+DOUBLE(8,2) and INT+FLOAT(7,2) keys holding values with more decimals
+//! than `D` and beyond their declared range (made with `ALGORITHM=INSTANT`), in chunks of 1
+//! to 7 rows: each row in the chunk its bounds say by exact comparison, chunks and boundary
+//! queries read by index ranges, and `table-checksum` sees a change to any one such row.
+//! Row-based replication from a plain `FLOAT` into a `FLOAT(7,2)` was checked by hand to
+//! leave such values as well. Oracle MySQL was not available; where it differs
+//! (`live::Dialect`: JSON is a native type there, and MariaDB's
+//! `CHECK_CONSTRAINTS.TABLE_NAME` does not exist) the code follows MySQL's documentation (the
+//! `FLOAT(M,D)` predicates are plain SQL there too, but its range optimizer was not
+//! checked). `load_table` leaves out indexes the server would refuse to `FORCE` (MariaDB
+//! `IGNORED`, MySQL invisible), read by column name so that older versions without those
+//! columns work too. Not handled: descending key parts are walked in ascending order
 //! (correct, possibly slower).
 
 mod chunk;
