@@ -60,13 +60,13 @@ fn push_digits8(out: &mut Vec<u8>, v: u64, all: bool) {
 /// `* 10486 >> 20` below 43,699; `/10` as `* 103 >> 10` below 179).
 fn digits8(v: u64) -> u64 {
     // Two 32-bit lanes: the high and low four digits.
-    let fours = v / 10_000 | (v % 10_000) << 32;
+    let fours = (v / 10_000) | ((v % 10_000) << 32);
     // Four 16-bit lanes: two digits each.
-    let hundreds = (fours * 10_486 >> 20) & 0x0000_007F_0000_007F;
-    let pairs = (fours - 100 * hundreds) << 16 | hundreds;
+    let hundreds = ((fours * 10_486) >> 20) & 0x0000_007F_0000_007F;
+    let pairs = ((fours - 100 * hundreds) << 16) | hundreds;
     // Eight 8-bit lanes: one digit each.
-    let tens = (pairs * 103 >> 10) & 0x000F_000F_000F_000F;
-    (pairs - 10 * tens) << 8 | tens
+    let tens = ((pairs * 103) >> 10) & 0x000F_000F_000F_000F;
+    ((pairs - 10 * tens) << 8) | tens
 }
 
 /// Appends the first `used` bytes of `bytes`: one fixed-size copy (which the compiler turns
