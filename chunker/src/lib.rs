@@ -96,7 +96,7 @@
 //! | [`Walker`], [`Action`], [`Query`], [`QueryKind`] | the sans-I/O walk |
 //! | [`Chunk`], [`Bound`], [`ChunkWarning`], [`TableRef`] | serializable chunks and their predicates |
 //! | [`ChunkSize`], [`Selection`] | fixed or time-targeted sizes; modulo/offset slices for continual checking |
-//! | [`predicate`] | keyset predicates (`((a > ?) OR (a = ? AND b >= ?))`) |
+//! | [`predicate`] | keyset predicates (`((a > ?) OR (a = ? AND b >= ?))`); [`predicate::rounded_range`], the widened index range of `k = v` on a `FLOAT(M,D)`/`DOUBLE(M,D)` part, for other statements that find rows by such a value |
 //! | [`sql`] | identifier quoting |
 //! | [`schema`] | `information_schema` text (types, ENUM labels) to the model |
 //! | `live` (feature `mysql`) | `load_table`, `to_mysql`/`from_mysql`, `run_walker` |

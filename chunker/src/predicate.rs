@@ -62,6 +62,8 @@ use crate::value::Value;
 
 mod fixed;
 
+pub use fixed::{rounded_range, RoundedRange};
+
 /// A comparison of the key with a bound tuple.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {

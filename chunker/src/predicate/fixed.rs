@@ -72,14 +72,81 @@ pub(crate) fn rounded_scale(column_type: &crate::ColumnType) -> Option<u8> {
 /// left open (see the module docs).
 pub(crate) fn range(name: &str, scale: u8, side: Side, v: f64) -> Option<(String, Value)> {
     let bound = widened(v, scale, side)?;
+    Some((condition(name, scale, side, "?"), Value::text(&bound)))
+}
+
+/// `name >= CAST(bound AS DECIMAL(65,scale))` (`<=` above), `bound` SQL text.
+fn condition(name: &str, scale: u8, side: Side, bound: &str) -> String {
     let op = match side {
         Side::Below => ">=",
         Side::Above => "<=",
     };
-    Some((
-        format!("{name} {op} CAST(? AS DECIMAL(65,{scale}))"),
-        Value::text(&bound),
-    ))
+    format!("{name} {op} CAST({bound} AS DECIMAL(65,{scale}))")
+}
+
+/// The index range that holds every row whose `FLOAT(M,D)`/`DOUBLE(M,D)` column equals a
+/// value exactly, widened past the server's rounding of range bounds (see
+/// [`rounded_range`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoundedRange {
+    /// `D`: the bounds are compared as `DECIMAL(65,D)`.
+    pub scale: u8,
+    /// The lower bound as decimal text with `D` decimals; `None` when that side is left open
+    /// (a value below -1e34).
+    pub lower: Option<String>,
+    /// The upper bound, likewise (`None` above 1e34).
+    pub upper: Option<String>,
+}
+
+impl RoundedRange {
+    /// The range as conditions to join with `AND` on the column `name` (already quoted), each
+    /// bound written by `bound` from its decimal text: `?` for a bind, as the chunker's own
+    /// predicates do, or a quoted literal in a script.
+    ///
+    /// ```
+    /// use chunker::{predicate::rounded_range, ColumnType, Value};
+    /// let range = rounded_range(&ColumnType::Float { scale: Some(2) }, &Value::Float(0.135));
+    /// let range = range.expect("FLOAT(M,2) and a float");
+    /// assert_eq!(
+    ///     range.conditions("`k`", |text| format!("'{text}'")),
+    ///     ["`k` >= CAST('0.12' AS DECIMAL(65,2))", "`k` <= CAST('0.16' AS DECIMAL(65,2))"]
+    /// );
+    /// ```
+    pub fn conditions(&self, name: &str, mut bound: impl FnMut(&str) -> String) -> Vec<String> {
+        [(Side::Below, &self.lower), (Side::Above, &self.upper)]
+            .into_iter()
+            .filter_map(|(side, text)| {
+                Some(condition(name, self.scale, side, &bound(text.as_deref()?)))
+            })
+            .collect()
+    }
+}
+
+/// For a `FLOAT(M,D)`/`DOUBLE(M,D)` column (`D` at most 30) and a finite float or double: the
+/// index range, widened past the server's rounding of range bounds, that holds every row whose
+/// value equals `value` exactly, as the chunker's own `k = v` parts bound it. A statement that
+/// must find such a row by its value (a repair's `WHERE`, say) adds the range for the index
+/// and the exact comparison `(k + 0e0) = v`. `None` for every other column type and value,
+/// whose plain comparison the server does not round.
+///
+/// ```
+/// use chunker::{predicate::rounded_range, ColumnType, Value};
+/// let range = rounded_range(&ColumnType::Double { scale: Some(3) }, &Value::Double(0.0625));
+/// let range = range.expect("DOUBLE(M,3) and a double");
+/// assert_eq!((range.lower.as_deref(), range.upper.as_deref()), (Some("0.060"), Some("0.065")));
+/// // Beyond 1e34 the outward side is left open.
+/// let far = rounded_range(&ColumnType::Float { scale: Some(2) }, &Value::Float(1e36));
+/// assert_eq!(far.and_then(|r| r.upper), None);
+/// assert!(rounded_range(&ColumnType::Float { scale: None }, &Value::Float(0.5)).is_none());
+/// ```
+pub fn rounded_range(column_type: &crate::ColumnType, value: &Value) -> Option<RoundedRange> {
+    let scale = rounded_scale(column_type)?;
+    let v = exact(value)?;
+    Some(RoundedRange {
+        scale,
+        lower: widened(v, scale, Side::Below),
+        upper: widened(v, scale, Side::Above),
+    })
 }
 
 /// `v` moved outward (down for [`Side::Below`], up for [`Side::Above`]) by two units of
