@@ -24,6 +24,10 @@
 //! In the `WHERE` clauses of keyless deletes, strings are compared as bytes
 //! (`CAST(col AS BINARY) <=> X'..'`), so that a case-insensitive or PAD SPACE collation cannot
 //! make `'a'` match `'A '`; FLOAT columns are compared with the float's exact DOUBLE value.
+//! `FLOAT(M,D)` and `DOUBLE(M,D)` columns are compared as `(k + 0e0) = v`, exactly, next to the
+//! index range [`chunker::predicate::rounded_range`] gives: MariaDB 10.11 rounds the constant of
+//! `k <=> v` to `D` decimals before an index lookup on `k`, so a stored value with more decimals
+//! than `D` (an in-place `ALTER`, row-based replication from a plain `FLOAT`) was not found.
 
 use chunker::{Column, ColumnType, Value};
 
@@ -50,7 +54,11 @@ pub(crate) fn literal_in(table: &str, column: &Column, value: &Value) -> Result<
 }
 
 /// A NULL-safe predicate that matches exactly the stored `value` of `column` and nothing else:
-/// bytes for strings, bits for FLOAT/DOUBLE. Used to delete rows of tables without a unique key.
+/// bytes for strings, bits for FLOAT/DOUBLE. Used to delete rows of tables without a unique key
+/// (tables keyed by FLOAT/DOUBLE columns among them). A non-NULL `FLOAT(M,D)`/`DOUBLE(M,D)`
+/// value, which may have more decimals than `D`, is matched through an index range and an
+/// exact filter: `k >= CAST('0.12' AS DECIMAL(65,2)) AND k <= CAST('0.16' AS DECIMAL(65,2))
+/// AND (k + 0e0) = 1.3500000536441803e-1` (see [`chunker::predicate::rounded_range`]).
 pub(crate) fn exact_match(table: &str, column: &Column, value: &Value) -> Result<String, Error> {
     let name = chunker::sql::quote_ident(&column.name);
     let err = |reason| Error::literal(table, &column.name, value, reason);
@@ -70,6 +78,14 @@ pub(crate) fn exact_match(table: &str, column: &Column, value: &Value) -> Result
         }
         _ => render(column, value).map_err(err)?,
     };
+    if let Some(range) = chunker::predicate::rounded_range(&column.column_type, value) {
+        // FLOAT(M,D)/DOUBLE(M,D): the server rounds `k <=> v` to D decimals before it looks v
+        // up in an index on k, so the index is searched over the chunker's widened range and
+        // the row matched by the exact double comparison, which it cannot round.
+        let mut parts = range.conditions(&name, |text| format!("'{text}'"));
+        parts.push(format!("({name} + 0e0) = {lit}"));
+        return Ok(parts.join(" AND "));
+    }
     Ok(format!("{name} <=> {lit}"))
 }
 

@@ -132,6 +132,65 @@ fn exact_match_compares_bytes_and_bits() {
 }
 
 #[test]
+fn exact_match_finds_fixed_decimal_values_through_a_widened_range() {
+    // FLOAT(7,2) holding 0.135 (an in-place ALTER): the range for the index, then the float's
+    // exact value compared as a double, which the server cannot round to 0.14.
+    let f = col(ColumnType::Float { scale: Some(2) });
+    assert_eq!(
+        exact_match("s.t", &f, &Value::Float(0.135)).unwrap(),
+        "`c` >= CAST('0.12' AS DECIMAL(65,2)) AND `c` <= CAST('0.16' AS DECIMAL(65,2)) \
+         AND (`c` + 0e0) = 1.3500000536441803e-1"
+    );
+    let d = col(ColumnType::Double { scale: Some(3) });
+    assert_eq!(
+        exact_match("s.t", &d, &Value::Double(-10_000_000.5)).unwrap(),
+        "`c` >= CAST('-10000000.502' AS DECIMAL(65,3)) \
+         AND `c` <= CAST('-10000000.498' AS DECIMAL(65,3)) AND (`c` + 0e0) = -1.00000005e7"
+    );
+    // Beyond 1e34 the outward side is open; NULL and plain FLOAT/DOUBLE are unchanged.
+    assert_eq!(
+        exact_match("s.t", &f, &Value::Float(-1e36)).unwrap(),
+        "`c` <= CAST('-10000000000000000000000000000000000' AS DECIMAL(65,2)) \
+         AND (`c` + 0e0) = -9.999999616903162e35"
+    );
+    assert_eq!(exact_match("s.t", &f, &Value::Null).unwrap(), "`c` IS NULL");
+    let plain = col(ColumnType::Double { scale: None });
+    assert_eq!(
+        exact_match("s.t", &plain, &Value::Double(0.135)).unwrap(),
+        "`c` <=> 1.35e-1"
+    );
+    // A keyless delete joins the columns' matches with AND, key types as before.
+    let table = chunker::Table::new("s", "t")
+        .column(Column::new(
+            "id",
+            ColumnType::Integer {
+                bytes: 4,
+                unsigned: false,
+            },
+        ))
+        .column(Column::new("k", ColumnType::Float { scale: Some(2) }))
+        .index(chunker::Index::primary(["id", "k"]));
+    let by = [("id", Value::Int(1)), ("k", Value::Float(0.125))].map(|(c, v)| crate::ColumnValue {
+        column: c.into(),
+        value: v,
+    });
+    let delete = crate::Statement::Delete {
+        by: by.to_vec(),
+        exact: true,
+    };
+    let plan = crate::TablePlan {
+        table,
+        key: None,
+        statements: vec![],
+    };
+    assert_eq!(
+        crate::statement_sql(&plan, &delete).unwrap(),
+        "DELETE FROM `s`.`t` WHERE `id` <=> 1 AND `k` >= CAST('0.10' AS DECIMAL(65,2)) \
+         AND `k` <= CAST('0.15' AS DECIMAL(65,2)) AND (`k` + 0e0) = 1.25e-1 LIMIT 1"
+    );
+}
+
+#[test]
 fn float_extremes_stay_within_the_server_range() {
     let f = col(ColumnType::Float { scale: None });
     // The shortest text of f32::MAX (3.4028235e38) is above FLT_MAX as a DOUBLE: the server
