@@ -16,8 +16,31 @@
 //! ALGORITHM=INSTANT` that gave the column its `(M,D)`, or written by row-based replication from
 //! a plain FLOAT) cannot be written at all, since every write is rounded; its literal is then
 //! the float's own, which the column rounds (0.125 in a FLOAT(7,2) becomes 0.12).
+//! [`rounded_on_write`] tells which written values that happens to, for the plan's warnings.
 
-use crate::literal::float_literal;
+use chunker::{ColumnType, Value};
+
+use crate::literal::{double_literal, float_literal};
+
+/// The literal of what a `FLOAT(M,D)`/`DOUBLE(M,D)` column stores when `value` is written to it,
+/// when that differs from `value` (a value with more decimals than `D`): `1.25e-1` in a
+/// FLOAT(7,2) is stored as `1.2e-1`. `None` for every other column and value. Values beyond the
+/// declared range are not caught here (the model does not know `M`): strict mode refuses them.
+pub(crate) fn rounded_on_write(column_type: &ColumnType, value: &Value) -> Option<String> {
+    match (column_type, value) {
+        (ColumnType::Float { scale: Some(d) }, Value::Float(f)) if f.is_finite() => {
+            let stored = stores_as(&float_md_literal(*f, *d).ok()?, *d)?;
+            (stored != *f).then(|| float_literal(stored).ok()).flatten()
+        }
+        (ColumnType::Double { scale: Some(d) }, Value::Double(x)) if x.is_finite() => {
+            let stored = round_to(*x, *d);
+            (stored != *x)
+                .then(|| double_literal(stored).ok())
+                .flatten()
+        }
+        _ => None,
+    }
+}
 
 /// The literal for `f` in a `FLOAT(M,D)` column with `scale` = `D`.
 pub(crate) fn float_md_literal(f: f32, scale: u8) -> Result<String, &'static str> {
@@ -142,6 +165,32 @@ mod tests {
         // A float the column cannot produce (more decimals than D): its own literal.
         assert_eq!(float_md_literal(0.125, 2).unwrap(), "1.25e-1");
         assert!(float_md_literal(f32::NAN, 2).is_err());
+    }
+
+    #[test]
+    fn writes_that_the_column_rounds_are_known() {
+        let float = |d| ColumnType::Float { scale: Some(d) };
+        let double = |d| ColumnType::Double { scale: Some(d) };
+        let f = |x| Value::Float(x);
+        assert_eq!(
+            rounded_on_write(&float(2), &f(0.125)),
+            Some("1.2e-1".into())
+        );
+        assert_eq!(
+            rounded_on_write(&float(2), &f(5.4321)),
+            Some("5.43e0".into())
+        );
+        assert_eq!(rounded_on_write(&float(2), &f(2.67)), None);
+        assert_eq!(rounded_on_write(&float(4), &f(1e6)), None);
+        assert_eq!(rounded_on_write(&float(2), &f(-0.0)), None);
+        let x = Value::Double(7.12345);
+        assert_eq!(rounded_on_write(&double(3), &x), Some("7.123e0".into()));
+        assert_eq!(rounded_on_write(&double(5), &x), None);
+        assert_eq!(
+            rounded_on_write(&ColumnType::Float { scale: None }, &f(0.125)),
+            None
+        );
+        assert_eq!(rounded_on_write(&float(2), &Value::Null), None);
     }
 
     #[test]

@@ -66,6 +66,9 @@ impl Plan {
                 "-- run this on the SOURCE (the target's primary): the statements are no-ops there and reach the target through statement-based replication\n"
             }
         });
+        for w in self.warnings() {
+            out.push_str(&format!("-- warning: {}\n", comment_safe(&w)));
+        }
         for s in session_header(self) {
             out.push_str(&s);
             out.push_str(";\n");
@@ -88,6 +91,61 @@ impl Plan {
         }
         Ok(out)
     }
+}
+
+impl Plan {
+    /// What the plan cannot repair, one line per table (empty for most plans): values written
+    /// to `FLOAT(M,D)`/`DOUBLE(M,D)` columns with more decimals than `D` (kept by an in-place
+    /// `ALTER`, or by row-based replication from a plain column), which the server rounds on
+    /// every write, so those rows still differ after the repair. [`Plan::to_sql`] writes them
+    /// as `-- warning:` lines under its header.
+    pub fn warnings(&self) -> Vec<String> {
+        self.tables
+            .iter()
+            .filter_map(|tp| rounded_writes(tp, self.direction))
+            .collect()
+    }
+}
+
+/// The warning for `plan`'s writes that its `FLOAT(M,D)`/`DOUBLE(M,D)` columns round.
+fn rounded_writes(plan: &TablePlan, direction: Direction) -> Option<String> {
+    let mut count = 0;
+    let mut examples = Vec::new();
+    for statement in &plan.statements {
+        let written = match statement {
+            Statement::Insert { values } | Statement::Replace { values } => values,
+            Statement::Update { set, .. } => set,
+            Statement::Delete { .. } => continue,
+        };
+        for cv in written {
+            let Some(col) = plan.table.find_column(&cv.column) else {
+                continue;
+            };
+            let Some(stored) = crate::fixed::rounded_on_write(&col.column_type, &cv.value) else {
+                continue;
+            };
+            count += 1;
+            if examples.len() < 3 {
+                let lit = crate::literal::literal(col, &cv.value).unwrap_or_default();
+                examples.push(format!("{} {lit} as {stored}", quote_ident(&col.name)));
+            }
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let more = if count > examples.len() { ", ..." } else { "" };
+    let via = match direction {
+        Direction::OnTarget => "",
+        Direction::ViaReplication => "; run on the source, the REPLACE rounds them there too",
+    };
+    Some(format!(
+        "{}: {count} values written to FLOAT(M,D)/DOUBLE(M,D) columns have more decimals than \
+         the column keeps and are stored rounded ({}{more}), so those rows will still differ \
+         after the repair{via}",
+        qualified(&plan.table),
+        examples.join(", ")
+    ))
 }
 
 /// One statement's text, without trailing `;`.
@@ -186,4 +244,49 @@ fn insert(verb: &str, name: &str, table: &Table, values: &[ColumnValue]) -> Resu
         cols.join(", "),
         lits.join(", ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use chunker::{Column, ColumnType, Index, Table, Value};
+
+    use crate::{diff_rows, plan_table, Direction, Plan, PlanOptions};
+
+    #[test]
+    fn rounded_fixed_decimal_writes_are_warned_of() {
+        let table = Table::new("s", "t")
+            .column(Column::new(
+                "id",
+                ColumnType::Integer {
+                    bytes: 4,
+                    unsigned: false,
+                },
+            ))
+            .column(Column::new("k", ColumnType::Float { scale: Some(2) }))
+            .index(Index::primary(["id", "k"]));
+        let row = |id, k| vec![Value::Int(id), Value::Float(k)];
+        // 0.125 and 5.4321 have more decimals than FLOAT(7,2) keeps; 2.5 does not.
+        let source = [row(1, 0.125), row(2, 5.4321), row(3, 2.5)];
+        let diffs = diff_rows(&table, &source, &[]).unwrap();
+        let mut plan = Plan::new("src", "dst", Direction::OnTarget);
+        plan.tables
+            .push(plan_table(&table, &diffs, PlanOptions::default()).unwrap());
+        let warning = "`s`.`t`: 2 values written to FLOAT(M,D)/DOUBLE(M,D) columns have more \
+             decimals than the column keeps and are stored rounded (`k` 1.25e-1 as 1.2e-1, `k` \
+             5.4321e0 as 5.43e0), so those rows will still differ after the repair";
+        assert_eq!(plan.warnings(), [warning]);
+        let script = plan.to_sql(500, false).unwrap();
+        assert!(
+            script.contains(&format!(
+                "-- run this on the TARGET\n-- warning: {warning}\nSET"
+            )),
+            "{script}"
+        );
+
+        // Values the column keeps: no warning, the script as before.
+        let diffs = diff_rows(&table, &[row(3, 2.5)], &[]).unwrap();
+        plan.tables[0] = plan_table(&table, &diffs, PlanOptions::default()).unwrap();
+        assert!(plan.warnings().is_empty());
+        assert!(!plan.to_sql(500, false).unwrap().contains("warning"));
+    }
 }

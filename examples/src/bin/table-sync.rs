@@ -238,6 +238,9 @@ fn run(args: &Args) -> Result<bool, String> {
         "table-sync: {} statements planned, {rows_read} rows read",
         plan.statement_count()
     );
+    for warning in plan.warnings() {
+        eprintln!("table-sync: warning: {warning}");
+    }
     if args.print {
         let text = if args.json {
             plan.to_json()
