@@ -63,8 +63,27 @@
 //! change touches a unique key other than the identity key (say two rows with swapped values of a
 //! secondary unique column) is deleted and inserted rather than updated, so every intermediate
 //! state holds a subset of the source's unique values and nothing collides. Generated columns
-//! are compared but never written. FLOAT/DOUBLE columns never appear in a key `WHERE`; keyless
-//! deletes compare them with their exact values.
+//! are compared but never written. FLOAT/DOUBLE columns never appear in a key `WHERE` (a table
+//! whose only unique keys have such parts is compared as a multiset, so a changed row is
+//! deleted and inserted); keyless deletes compare them with their exact values.
+//!
+//! # `FLOAT(M,D)` and `DOUBLE(M,D)` values with more decimals than `D`
+//!
+//! An in-place `ALTER TABLE ... MODIFY k FLOAT(7,2), ALGORITHM=INSTANT` on a plain `FLOAT`, or
+//! row-based replication from a plain column, leaves such a column holding values with more
+//! decimals than `D` (0.1337 in a `FLOAT(7,2)`). Over an index on `k`, MariaDB 10.11 rounds the
+//! constant of `k <=> v` to `D` decimals before it looks the row up, so a delete by exact values
+//! found no row (`DELETE ... WHERE k <=> 1.3500000536441803e-1 ... LIMIT 1` deleted 0 rows where
+//! `(k + 0e0) <=>` deleted 1). Such a value is therefore matched as the chunker bounds `k = v`
+//! ([`chunker::predicate::rounded_range`]): `k >= CAST('0.12' AS DECIMAL(65,2)) AND k <=
+//! CAST('0.16' AS DECIMAL(65,2)) AND (k + 0e0) = 1.3500000536441803e-1`, which reads an index
+//! range and compares exactly. **What no statement can do** is write such a value: every
+//! `INSERT`, `REPLACE` or `UPDATE` rounds it to `D` decimals (0.1337 is stored as 0.13), so a
+//! row the target lacks, or a changed row of such a keyed table, whose source value has more
+//! decimals than `D`, still differs after the repair (by that rounding; and where another row
+//! already holds the rounded key, the insert fails on the duplicate key and its transaction is
+//! rolled back). [`Plan::warnings`] names those values, [`Plan::to_sql`] writes them as
+//! `-- warning:` lines, and `table-sync` prints them and exits 1 with the rows that remain.
 //!
 //! # Features
 //!
@@ -88,7 +107,15 @@
 //! bit for `D` from 0 to 30 (FLOAT(10,4)'s maximum, stored as the float `1e6`, included) and
 //! drift in such columns repaired, keyed and keyless (`examples/tests/sync_live_fixed.rs`); a
 //! value with more decimals than `D` (an in-place ALTER) cannot be written back, as the column
-//! rounds every write. From MySQL's documentation only, not run here: MySQL 8
+//! rounds every write. On MariaDB 10.11.19 (`examples/tests/sync_live_fixed_key.rs`), tables
+//! keyed by `FLOAT(7,2)`, `(INT, FLOAT(7,2))` and `DOUBLE(10,3)`, and a nullable indexed
+//! `FLOAT(7,2)` without a unique key, all made with `ALGORITHM=INSTANT` to hold values with more
+//! decimals than `D` and beyond the declared range: rows only the target has (an extra copy of
+//! a keyless row too) and changed or missing rows with at most `D` decimals are repaired by
+//! `table-sync --execute`, and every `table-checksum` algorithm and engine then agrees (with
+//! `k <=> v` deletes, 13 differing rows remained); changed and missing rows whose keys have
+//! more decimals are written back with the keys rounded, warned of and reported as remaining.
+//! From MySQL's documentation only, not run here: MySQL 8
 //! `0900` (NO PAD) collations, `WEIGHT_STRING` and the `JSON` type (keyless deletes of rows
 //! with `JSON` columns compare the column's text form, which MySQL normalizes).
 #![deny(missing_docs)]
