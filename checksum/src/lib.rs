@@ -127,9 +127,9 @@
 //!
 //! - 1,000,000 rows of 8 mixed columns, primary and replica with 12 scattered differences,
 //!   each server's buffer pool holding the table, start to report
-//!   (`benches/benches/checksum_vs_pt.rs`, thirteen runs, each against pt-table-checksum
+//!   (`benches/benches/checksum_vs_pt.rs`, fifteen runs, each against pt-table-checksum
 //!   3.2.1 with its replicate check in the same run, 2.7-5.1 s): client engine `strong` (the
-//!   default) 0.25-0.38 of pt (median 0.32; ten of thirteen at most a third), `fast` 0.29-0.39;
+//!   default) 0.25-0.38 of pt (median about 0.32; eleven of fifteen at most a third), `fast` 0.29-0.39;
 //!   server engine `strong` 0.69-1.00, `fast` 0.38-0.58. On a quiet host each server spends
 //!   about 0.4 s of CPU sending its rows (client engine) and the checker about 0.9 s
 //!   decoding, encoding and hashing 2,000,000 rows: the run is CPU-bound on 2 cores, so its
@@ -138,10 +138,11 @@
 //! - Client engine, hashing only (`benches/benches/checksum.rs`): `strong` rows are hashed 64
 //!   at a time with multi-buffer SIMD MD5 (module `md5batch`, checked against `md-5` at first
 //!   use): 1.7-2.5 GiB/s of row data with a 1 KiB BLOB per row on one thread (a single MD5
-//!   stream runs at 600 MiB/s), but 370-420 MiB/s on one thread and 540-640 MiB/s on two for
+//!   stream runs at 600 MiB/s), but 360-420 MiB/s on one thread and 540-740 MiB/s on two for
 //!   narrow rows of 8 mixed columns, where writing each value's exact server text (shortest
-//!   round-trip doubles, dates, quoting) costs more than the hash: about 2,240 instructions a
-//!   row, of which MD5 is 350 (callgrind, `benches/examples/hash_rows.rs`). `fast` and `pt` do
+//!   round-trip doubles, dates, quoting) costs more than the hash: about 2,000 instructions a
+//!   row, of which MD5 is 350 and zmij's shortest digits of the one DOUBLE 330 (callgrind,
+//!   `benches/examples/hash_rows.rs`). `fast` and `pt` do
 //!   about 380-410 MiB/s on those rows, 2.0-2.4 and 9 GiB/s with BLOBs.
 //!
 //! # What is verified where
