@@ -244,19 +244,12 @@ impl ChunkHasher<'_> {
 
     /// The sum of the hashes of the strong rows waiting in the batch.
     fn waiting_sum(&self) -> u64 {
-        // BATCH_ROWS row slices at a time on the stack (only one such group ever waits).
-        let mut sum = 0u64;
-        let mut start = 0;
-        for ends in self.ends.chunks(BATCH_ROWS) {
-            let mut rows: [&[u8]; BATCH_ROWS] = [&[]; BATCH_ROWS];
-            for (slot, &end) in rows.iter_mut().zip(ends) {
-                *slot = self.batch.get(start..end).unwrap_or_default();
-                start = end;
-            }
-            let rows = rows.get(..ends.len()).unwrap_or_default();
-            sum = sum.wrapping_add(md5batch::sum_first8(rows));
-        }
-        sum
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        md5batch::sum_first8(
+            starts
+                .zip(&self.ends)
+                .map(|(start, &end)| self.batch.get(start..end).unwrap_or_default()),
+        )
     }
 
     /// The accumulated value, rows still waiting in the batch included.
