@@ -175,17 +175,7 @@ fn drifted(source: &mut Conn, target: &mut Conn) -> TestResult {
 
 /// Every row of `fx.k` and `fx.nk`, exactly (floats by bits), keyless rows sorted.
 fn contents(conn: &mut Conn) -> Result<Vec<Vec<String>>, Box<dyn Error>> {
-    let mut out = Vec::new();
-    for t in ["k", "nk"] {
-        let rows: Vec<mysql::Row> = conn.exec(format!("SELECT * FROM fx.{t}"), ())?;
-        let mut rows: Vec<String> = rows
-            .into_iter()
-            .map(|r| format!("{:?}", r.unwrap()))
-            .collect();
-        rows.sort();
-        out.push(rows);
-    }
-    Ok(out)
+    common::sorted_rows(conn, "fx", &["k", "nk"])
 }
 
 #[test]

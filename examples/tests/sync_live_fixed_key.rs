@@ -86,17 +86,7 @@ fn repairable(source: &mut Conn, target: &mut Conn) -> TestResult {
 
 /// Every row of the four tables, exactly (floats by bits, binary protocol), sorted.
 fn contents(conn: &mut Conn) -> Result<Vec<Vec<String>>, Box<dyn Error>> {
-    let mut out = Vec::new();
-    for t in ["s", "c", "d", "n"] {
-        let rows: Vec<mysql::Row> = conn.exec(format!("SELECT * FROM fk.{t}"), ())?;
-        let mut rows: Vec<String> = rows
-            .into_iter()
-            .map(|r| format!("{:?}", r.unwrap()))
-            .collect();
-        rows.sort();
-        out.push(rows);
-    }
-    Ok(out)
+    common::sorted_rows(conn, "fk", &["s", "c", "d", "n"])
 }
 
 /// `table-checksum` sees the drift, `table-sync --execute` repairs it, and nothing differs

@@ -86,6 +86,27 @@ impl Rng {
     }
 }
 
+/// Every row of each of `db`'s `tables`, exactly as the binary protocol carries it (floats by
+/// bits), sorted: a [`Contents`] for tables without a useful order.
+pub fn sorted_rows(
+    conn: &mut mysql::Conn,
+    db: &str,
+    tables: &[&str],
+) -> Result<Vec<Vec<String>>, Box<dyn Error>> {
+    use mysql::prelude::Queryable;
+    let mut out = Vec::new();
+    for t in tables {
+        let rows: Vec<mysql::Row> = conn.exec(format!("SELECT * FROM {db}.{t}"), ())?;
+        let mut rows: Vec<String> = rows
+            .into_iter()
+            .map(|r| format!("{:?}", r.unwrap()))
+            .collect();
+        rows.sort();
+        out.push(rows);
+    }
+    Ok(out)
+}
+
 /// What a drift test compares on each server: its rows as text, in a fixed order.
 pub type Contents = fn(&mut mysql::Conn) -> Result<Vec<Vec<String>>, Box<dyn Error>>;
 
