@@ -159,6 +159,7 @@ impl Chunk {
     ///     column_type: ColumnType::Integer { bytes: 8, unsigned: true },
     ///     nullable: false,
     ///     collation: None,
+    ///     unsigned: false,
     /// }];
     /// let chunk = Chunk {
     ///     table: TableRef { schema: "d".into(), name: "t".into() },

@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::{ColumnType, Index, Table};
+use crate::model::{Column, ColumnType, Index, Table};
 use crate::sql::quote_ident;
 use crate::Collation;
 
@@ -115,6 +115,24 @@ pub struct KeyColumn {
     pub nullable: bool,
     /// The collation of a character column; comparisons use it on the server.
     pub collation: Option<Collation>,
+    /// Whether a `FLOAT`, `DOUBLE` or `DECIMAL` column is declared `UNSIGNED`, which it can
+    /// be while holding negative values (see [`Column::unsigned`](crate::Column#structfield.unsigned)):
+    /// predicates then compare a negative bound without an index range the server would clamp.
+    #[serde(default)]
+    pub unsigned: bool,
+}
+
+impl From<&Column> for KeyColumn {
+    /// The key part over `column` (its name, type, nullability, collation and `UNSIGNED`).
+    fn from(column: &Column) -> KeyColumn {
+        KeyColumn {
+            name: column.name.clone(),
+            column_type: column.column_type.clone(),
+            nullable: column.nullable,
+            collation: column.collation.clone(),
+            unsigned: column.unsigned,
+        }
+    }
 }
 
 impl KeyColumn {
@@ -285,12 +303,7 @@ fn usable_key(table: &Table, index: &Index, rule: Rule) -> Result<Key, String> {
             ));
             break;
         }
-        columns.push(KeyColumn {
-            name: column.name.clone(),
-            column_type: column.column_type.clone(),
-            nullable: column.nullable,
-            collation: column.collation.clone(),
-        });
+        columns.push(KeyColumn::from(column));
     }
     if columns.is_empty() {
         return Err("the index has no key parts".to_string());

@@ -170,8 +170,10 @@ pub fn load_table<C: Queryable>(conn: &mut C, schema: &str, name: &str) -> Resul
             .iter()
             .any(|w| extra.contains(w));
         let zerofill = schema::zerofill_width(&column_type, &column_type_text);
+        let unsigned = schema::unsigned_real(&column_type, &column_type_text);
         let mut column = Column::new(col_name, column_type);
         column.zerofill = zerofill;
+        column.unsigned = unsigned;
         column.nullable = s(3).is_some_and(|v| v.eq_ignore_ascii_case("YES"));
         column.collation = s(4).map(Collation::new);
         column.generated = generated;

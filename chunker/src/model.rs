@@ -115,6 +115,15 @@ pub struct Column {
     /// `None` without `ZEROFILL`.
     #[serde(default)]
     pub zerofill: Option<u8>,
+    /// Whether a `FLOAT`, `DOUBLE` or `DECIMAL` column (with or without `(M,D)`) is declared
+    /// `UNSIGNED` (integers say it in [`ColumnType::Integer`], where it changes what the stored
+    /// bits mean; for these types it only bounds what a write may store). Such a column can
+    /// still hold negative values: row-based replication from a signed column copies them in
+    /// unchanged. The server clamps a negative constant to 0 before it scans an index range
+    /// on the column, so predicates compare negative bounds otherwise (see
+    /// [`predicate`](crate::predicate)). `false` for every other type.
+    #[serde(default)]
+    pub unsigned: bool,
 }
 
 impl Column {
@@ -127,6 +136,7 @@ impl Column {
             collation: None,
             generated: false,
             zerofill: None,
+            unsigned: false,
         }
     }
 
@@ -156,6 +166,14 @@ impl Column {
     #[must_use]
     pub fn zerofill(mut self, width: u8) -> Column {
         self.zerofill = Some(width);
+        self
+    }
+
+    /// Builder: marks a `FLOAT`, `DOUBLE` or `DECIMAL` column `UNSIGNED` (see
+    /// [`Column::unsigned`](Column#structfield.unsigned)).
+    #[must_use]
+    pub fn unsigned(mut self) -> Column {
+        self.unsigned = true;
         self
     }
 }

@@ -55,14 +55,37 @@
 //! ±1e34 (past what DECIMAL(65,D) holds) is left out, so the SQL text also depends on that.
 //! Plain `FLOAT` and `DOUBLE` parts, whose bounds the server does not round, and every other
 //! type keep the plain comparison.
+//!
+//! ## Negative bounds on `UNSIGNED` `FLOAT`, `DOUBLE` and `DECIMAL` parts
+//!
+//! Such a column can hold negative values (row-based replication from a signed column copies
+//! them in), but before an index range scan the server clamps a negative constant to 0, so
+//! `k >= -1.5` over the index misses a stored -1.5 and `k = -1.5` finds nothing. A part of a
+//! column marked [`unsigned`](crate::KeyColumn#structfield.unsigned) compared with a negative
+//! bound `v` has no range below and the range `k <= 0` above, then the exact comparison:
+//!
+//! | part | SQL (binds) |
+//! |---|---|
+//! | `k > v`, `k >= v` | `(k + 0e0) > ?` (`v`) |
+//! | `k < v`, `k <= v` | `k <= CAST(? AS DECIMAL(65,0)) AND (k + 0e0) < ?` (`0`, `v`) |
+//! | `k = v` | `k <= CAST(? AS DECIMAL(65,0)) AND (k + 0e0) = ?` (`0`, `v`) |
+//!
+//! A `DECIMAL(p,s)` part is read as `(k + 0)` and compared with `CAST(? AS DECIMAL(p,s))`, its
+//! 0 bound has `s` decimals; a `FLOAT(M,D)`/`DOUBLE(M,D)` part keeps the widened range above
+//! where its bound is not negative. Rows with negative keys come first in the index, so a
+//! range without a lower end reads them all: such chunks cost a scan of the negative keys.
+//! Bounds of 0 and above, and columns not marked `unsigned`, keep the comparisons above. See
+//! [`exact_range`].
 
 use crate::key::KeyColumn;
 use crate::sql::quote_ident;
 use crate::value::Value;
 
 mod fixed;
+mod unsigned;
 
 pub use fixed::{rounded_range, RoundedRange};
+pub use unsigned::exact_range;
 
 /// A comparison of the key with a bound tuple.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,31 +179,30 @@ impl Term {
     }
 }
 
-/// For a `FLOAT(M,D)`/`DOUBLE(M,D)` part and a float or double bound: `D` and the bound's
-/// exact value (see [`fixed`]).
-fn rounded_part(column: &KeyColumn, value: &Value) -> Option<(u8, f64)> {
-    let scale = fixed::rounded_scale(&column.column_type)?;
-    Some((scale, fixed::exact(value)?))
-}
-
-/// `name <symbol> value` over a rounded part, as conditions to join with `AND`: the widened
-/// range on `sides` (each side the value allows), then the exact filter `(name + 0e0) <symbol> ?`.
-fn rounded_compare(
-    name: &str,
-    (scale, v): (u8, f64),
+/// `name <symbol> value` over a part whose index range the server would round or clamp (see
+/// [`exact_range`]), as conditions to join with `AND`: `range` on `sides` (each side it
+/// bounds), then the exact filter `range.exact(name) <symbol> ?`.
+fn exact_compare(
+    column: &KeyColumn,
+    range: &RoundedRange,
     sides: &[fixed::Side],
     symbol: &str,
     value: &Value,
 ) -> (Vec<String>, Vec<Value>) {
+    let name = quote_ident(&column.name);
     let mut parts = Vec::new();
     let mut binds = Vec::new();
     for side in sides {
-        if let Some((sql, bind)) = fixed::range(name, scale, *side, v) {
-            parts.push(sql);
-            binds.push(bind);
+        if let Some(bound) = range.side(*side) {
+            parts.push(fixed::condition(&name, range.scale, *side, "?"));
+            binds.push(Value::text(bound));
         }
     }
-    parts.push(format!("({name} + 0e0) {symbol} ?"));
+    parts.push(format!(
+        "{} {symbol} {}",
+        range.exact(&name),
+        column.placeholder()
+    ));
     binds.push(value.clone());
     (parts, binds)
 }
@@ -189,9 +211,9 @@ fn equal(column: &KeyColumn, value: &Value) -> Term {
     let name = quote_ident(&column.name);
     if value.is_null() {
         Term::Sql(format!("{name} IS NULL"), Vec::new())
-    } else if let Some(part) = rounded_part(column, value) {
+    } else if let Some(range) = exact_range(column, value) {
         let sides = [fixed::Side::Below, fixed::Side::Above];
-        let (parts, binds) = rounded_compare(&name, part, &sides, "=", value);
+        let (parts, binds) = exact_compare(column, &range, &sides, "=", value);
         Term::Sql(parts.join(" AND "), binds)
     } else {
         Term::Sql(
@@ -212,14 +234,14 @@ fn single(column: &KeyColumn, op: Op, value: &Value) -> Term {
         };
     }
     let upper = matches!(op, Op::Lt | Op::Le);
-    let (cmp, binds) = match rounded_part(column, value) {
-        Some(part) => {
+    let (cmp, binds) = match exact_range(column, value) {
+        Some(range) => {
             let side = if upper {
                 fixed::Side::Above
             } else {
                 fixed::Side::Below
             };
-            let (parts, binds) = rounded_compare(&name, part, &[side], op.symbol(), value);
+            let (parts, binds) = exact_compare(column, &range, &[side], op.symbol(), value);
             let sql = parts.join(" AND ");
             if column.nullable && upper && parts.len() > 1 {
                 (format!("({sql})"), binds)
@@ -269,6 +291,7 @@ pub(crate) fn compare_term(columns: &[KeyColumn], op: Op, bound: &[Value]) -> Te
 ///     column_type: ColumnType::Integer { bytes: 4, unsigned: false },
 ///     nullable: false,
 ///     collation: None,
+///     unsigned: false,
 /// };
 /// let (sql, binds) = compare(&[col("a"), col("b")], Op::Ge, &[Value::Int(1), Value::Int(2)]);
 /// assert_eq!(sql, "((`a` > ?) OR (`a` = ? AND `b` >= ?))");
@@ -292,6 +315,7 @@ mod tests {
             },
             nullable,
             collation: None,
+            unsigned: false,
         }
     }
 
@@ -428,6 +452,83 @@ mod tests {
         }
         let (sql, _) = compare(std::slice::from_ref(&f), Op::Ge, &[Value::text("0.135")]);
         assert_eq!(sql, "((`f` >= ?))");
+    }
+
+    #[test]
+    fn negative_bounds_on_unsigned_real_parts_have_no_range_the_server_clamps() {
+        let unsigned = |name: &str, column_type, nullable| KeyColumn {
+            column_type,
+            unsigned: true,
+            ..col(name, nullable)
+        };
+        let f = unsigned("f", ColumnType::Float { scale: None }, false);
+        let one = std::slice::from_ref(&f);
+        let v = Value::Float(-1.5);
+        let (sql, binds) = compare(one, Op::Ge, std::slice::from_ref(&v));
+        assert_eq!(sql, "(((`f` + 0e0) >= ?))");
+        assert_eq!(binds, std::slice::from_ref(&v));
+        let (sql, binds) = compare(one, Op::Lt, std::slice::from_ref(&v));
+        assert_eq!(
+            sql,
+            "((`f` <= CAST(? AS DECIMAL(65,0)) AND (`f` + 0e0) < ?))"
+        );
+        assert_eq!(binds, [Value::text("0"), v.clone()]);
+        // 0 and above: the plain comparison.
+        assert_eq!(compare(one, Op::Ge, &[Value::Float(0.0)]).0, "((`f` >= ?))");
+        assert_eq!(compare(one, Op::Lt, &[Value::Float(2.5)]).0, "((`f` < ?))");
+
+        // A nullable DOUBLE UNSIGNED before an INT: the equality is bounded above at 0.
+        let key = [
+            unsigned("d", ColumnType::Double { scale: None }, true),
+            col("b", false),
+        ];
+        let d = Value::Double(-0.25);
+        let (sql, binds) = compare(&key, Op::Lt, &[d.clone(), Value::Int(2)]);
+        assert_eq!(
+            sql,
+            "(((`d` IS NULL OR (`d` <= CAST(? AS DECIMAL(65,0)) AND (`d` + 0e0) < ?))) OR \
+             (`d` <= CAST(? AS DECIMAL(65,0)) AND (`d` + 0e0) = ? AND `b` < ?))"
+        );
+        let zero = Value::text("0");
+        assert_eq!(binds, [zero.clone(), d.clone(), zero, d, Value::Int(2)]);
+
+        // DECIMAL UNSIGNED: compared as the DECIMAL (k + 0).
+        let e = unsigned(
+            "e",
+            ColumnType::Decimal {
+                precision: 10,
+                scale: 2,
+            },
+            false,
+        );
+        let (sql, binds) = compare(std::slice::from_ref(&e), Op::Gt, &[Value::text("-1.50")]);
+        assert_eq!(sql, "(((`e` + 0) > CAST(? AS DECIMAL(10,2))))");
+        assert_eq!(binds, [Value::text("-1.50")]);
+        let (sql, _) = compare(std::slice::from_ref(&e), Op::Le, &[Value::text("-1.50")]);
+        assert_eq!(
+            sql,
+            "((`e` <= CAST(? AS DECIMAL(65,2)) AND (`e` + 0) <= CAST(? AS DECIMAL(10,2))))"
+        );
+        let (sql, _) = compare(&[e], Op::Gt, &[Value::text("1.50")]);
+        assert_eq!(sql, "((`e` > CAST(? AS DECIMAL(10,2))))");
+
+        // FLOAT(7,2) UNSIGNED: a widened bound that is negative is left out below, 0 above.
+        let m = unsigned("m", ColumnType::Float { scale: Some(2) }, false);
+        let (sql, binds) = compare(std::slice::from_ref(&m), Op::Ge, &[Value::Float(-1.5)]);
+        assert_eq!(sql, "(((`m` + 0e0) >= ?))");
+        assert_eq!(binds, [Value::Float(-1.5)]);
+        let (_, binds) = compare(std::slice::from_ref(&m), Op::Le, &[Value::Float(-1.5)]);
+        assert_eq!(binds, [Value::text("0.00"), Value::Float(-1.5)]);
+        // Signed, the same bounds keep their widened ranges.
+        let signed = KeyColumn {
+            unsigned: false,
+            ..m
+        };
+        let (sql, _) = compare(&[signed], Op::Ge, &[Value::Float(-1.5)]);
+        assert_eq!(
+            sql,
+            "((`m` >= CAST(? AS DECIMAL(65,2)) AND (`m` + 0e0) >= ?))"
+        );
     }
 
     #[test]

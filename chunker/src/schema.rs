@@ -119,6 +119,20 @@ pub fn zerofill_width(column_type: &ColumnType, column_type_text: &str) -> Optio
     }
 }
 
+/// Whether a `FLOAT`, `DOUBLE` or `DECIMAL` column is declared `UNSIGNED` (see
+/// [`Column::unsigned`](crate::Column#structfield.unsigned)), from its modelled type and
+/// `COLUMN_TYPE` (`float(7,2) unsigned`, `decimal(10,2) unsigned zerofill`: `ZEROFILL` implies
+/// `UNSIGNED` and the servers spell both); `false` for every other type, integers included.
+pub fn unsigned_real(column_type: &ColumnType, column_type_text: &str) -> bool {
+    let lower = column_type_text.to_ascii_lowercase();
+    matches!(
+        column_type,
+        ColumnType::Float { .. } | ColumnType::Double { .. } | ColumnType::Decimal { .. }
+    ) && lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word == "unsigned" || word == "zerofill")
+}
+
 fn text_kind(data_type: &str) -> TextKind {
     match data_type {
         "char" | "binary" => TextKind::Fixed,
@@ -436,6 +450,37 @@ mod tests {
         for (dt, ct, p, s, want) in cases {
             let ty = column_type(dt, ct, Some(p), s, None, None).expect(ct);
             assert_eq!(zerofill_width(&ty, ct), want, "{ct}");
+        }
+    }
+
+    #[test]
+    fn unsigned_reals() {
+        // (DATA_TYPE, COLUMN_TYPE as MariaDB 10.11 spells it, NUMERIC_PRECISION, NUMERIC_SCALE,
+        // unsigned)
+        let cases = [
+            ("float", "float unsigned", 12, None, true),
+            ("float", "float(7,2) unsigned", 7, Some(2), true),
+            ("float", "float(7,2) unsigned zerofill", 7, Some(2), true),
+            ("double", "double unsigned", 22, None, true),
+            ("double", "double(10,3) unsigned", 10, Some(3), true),
+            ("decimal", "decimal(10,2) unsigned", 10, Some(2), true),
+            (
+                "decimal",
+                "decimal(8,2) unsigned zerofill",
+                8,
+                Some(2),
+                true,
+            ),
+            ("float", "float", 12, None, false),
+            ("double", "double(10,3)", 10, Some(3), false),
+            ("decimal", "decimal(10,2)", 10, Some(2), false),
+            // Integers carry it in their type.
+            ("int", "int(10) unsigned", 10, Some(0), false),
+        ];
+        for (dt, ct, p, s, want) in cases {
+            let ty = column_type(dt, ct, Some(p), s, None, None).expect(ct);
+            assert_eq!(unsigned_real(&ty, ct), want, "{ct}");
+            assert_eq!(unsigned_real(&ty, &ct.to_ascii_uppercase()), want, "{ct}");
         }
     }
 

@@ -208,6 +208,7 @@ fn expressions_for_numbered_and_decimal_parts() {
         column_type: ty,
         nullable: false,
         collation: None,
+        unsigned: false,
     };
     let e = k(ColumnType::Enum {
         variants: vec!["a".into()],

@@ -68,15 +68,8 @@ pub(crate) fn rounded_scale(column_type: &crate::ColumnType) -> Option<u8> {
     column_type.real_scale().filter(|d| *d <= MAX_SCALE)
 }
 
-/// The range condition on `name` (quoted) for `side`, with its bind; `None` when that side is
-/// left open (see the module docs).
-pub(crate) fn range(name: &str, scale: u8, side: Side, v: f64) -> Option<(String, Value)> {
-    let bound = widened(v, scale, side)?;
-    Some((condition(name, scale, side, "?"), Value::text(&bound)))
-}
-
 /// `name >= CAST(bound AS DECIMAL(65,scale))` (`<=` above), `bound` SQL text.
-fn condition(name: &str, scale: u8, side: Side, bound: &str) -> String {
+pub(crate) fn condition(name: &str, scale: u8, side: Side, bound: &str) -> String {
     let op = match side {
         Side::Below => ">=",
         Side::Above => "<=",
@@ -96,6 +89,10 @@ pub struct RoundedRange {
     pub lower: Option<String>,
     /// The upper bound, likewise (`None` above 1e34).
     pub upper: Option<String>,
+    /// Whether the column is a `DECIMAL` (a negative value in an `UNSIGNED` one, see
+    /// [`exact_range`](super::exact_range)): the exact comparison then reads it as `(k + 0)`,
+    /// a DECIMAL, rather than as the DOUBLE `(k + 0e0)` (see [`RoundedRange::exact`]).
+    pub decimal: bool,
 }
 
 impl RoundedRange {
@@ -113,12 +110,36 @@ impl RoundedRange {
     /// );
     /// ```
     pub fn conditions(&self, name: &str, mut bound: impl FnMut(&str) -> String) -> Vec<String> {
-        [(Side::Below, &self.lower), (Side::Above, &self.upper)]
+        [Side::Below, Side::Above]
             .into_iter()
-            .filter_map(|(side, text)| {
-                Some(condition(name, self.scale, side, &bound(text.as_deref()?)))
-            })
+            .filter_map(|side| Some(condition(name, self.scale, side, &bound(self.side(side)?))))
             .collect()
+    }
+
+    /// The bound of `side`, if that side is bounded.
+    pub(crate) fn side(&self, side: Side) -> Option<&str> {
+        match side {
+            Side::Below => self.lower.as_deref(),
+            Side::Above => self.upper.as_deref(),
+        }
+    }
+
+    /// The expression the exact comparison reads the column `name` (already quoted) through:
+    /// `(name + 0e0)`, its exact value as a DOUBLE, or `(name + 0)` for a `DECIMAL`. The
+    /// server compares either exactly, and cannot turn it into an index range, so it neither
+    /// rounds nor clamps the value compared with it.
+    ///
+    /// ```
+    /// use chunker::{predicate::rounded_range, ColumnType, Value};
+    /// let range = rounded_range(&ColumnType::Float { scale: Some(2) }, &Value::Float(0.135));
+    /// assert_eq!(range.map(|r| r.exact("`k`")).as_deref(), Some("(`k` + 0e0)"));
+    /// ```
+    pub fn exact(&self, name: &str) -> String {
+        if self.decimal {
+            format!("({name} + 0)")
+        } else {
+            format!("({name} + 0e0)")
+        }
     }
 }
 
@@ -127,7 +148,8 @@ impl RoundedRange {
 /// value equals `value` exactly, as the chunker's own `k = v` parts bound it. A statement that
 /// must find such a row by its value (a repair's `WHERE`, say) adds the range for the index
 /// and the exact comparison `(k + 0e0) = v`. `None` for every other column type and value,
-/// whose plain comparison the server does not round.
+/// whose plain comparison the server does not round. This range does not know whether the
+/// column is `UNSIGNED`; [`exact_range`](super::exact_range) does.
 ///
 /// ```
 /// use chunker::{predicate::rounded_range, ColumnType, Value};
@@ -146,6 +168,7 @@ pub fn rounded_range(column_type: &crate::ColumnType, value: &Value) -> Option<R
         scale,
         lower: widened(v, scale, Side::Below),
         upper: widened(v, scale, Side::Above),
+        decimal: false,
     })
 }
 
