@@ -29,9 +29,12 @@ use mysql::{Conn, Params};
 
 use super::pair::{one_side, write_counter, PairResult, SourceWrites};
 use super::throttle::Wait;
-use super::{from_mysql, push_mysql_row, server_err, table_err, ChunkRef, CompareOptions, Engine};
+use super::{
+    bad_row, from_mysql, push_mysql_row, push_row_view, read_rows, server_err, table_err, ChunkRef,
+    CompareOptions, Engine, RowConn,
+};
 use crate::engine::{ChunkChecksum, RowPlan};
-use crate::error::Error;
+use crate::error::{At, Error};
 use crate::sql::Scope;
 use crate::Dialect;
 
@@ -82,6 +85,8 @@ pub(super) struct Led<'a> {
     pub(super) walk: &'a mut Conn,
     pub(super) source: &'a mut Conn,
     pub(super) target: &'a mut Conn,
+    /// The direct row readers of the source and the target, where they could log in.
+    pub(super) rows: (Option<&'a mut RowConn>, Option<&'a mut RowConn>),
     pub(super) plans: (&'a RowPlan, &'a RowPlan),
     pub(super) dialects: (Dialect, Dialect),
     pub(super) key: &'a Key,
@@ -127,6 +132,7 @@ pub(super) fn walk_led(
         walk,
         source,
         target,
+        rows: (mut source_rows, mut target_rows),
         plans,
         dialects,
         key,
@@ -149,15 +155,22 @@ pub(super) fn walk_led(
         scope.spawn(move || loop {
             let side = match walker.next_led_read() {
                 Ok(None) => break,
-                Ok(Some(led)) => {
-                    read_source(source, plans.0, key, table, places, &led).and_then(|mut read| {
-                        let chunk = walker
-                            .on_led_read(read.next.take())
-                            .map_err(|e| table_err(&plans.0.at(Some(led.number)), None, &e))?;
-                        walker.on_chunk_done(read.sum.rows, read.elapsed);
-                        Ok(SourceSide { chunk, read })
-                    })
-                }
+                Ok(Some(led)) => read_source(
+                    source,
+                    source_rows.as_deref_mut(),
+                    plans.0,
+                    key,
+                    table,
+                    places,
+                    &led,
+                )
+                .and_then(|mut read| {
+                    let chunk = walker
+                        .on_led_read(read.next.take())
+                        .map_err(|e| table_err(&plans.0.at(Some(led.number)), None, &e))?;
+                    walker.on_chunk_done(read.sum.rows, read.elapsed);
+                    Ok(SourceSide { chunk, read })
+                }),
                 Err(e) => Err(table_err(&plans.0.at(None), None, &e)),
             };
             let stop = side.as_ref().map_or(true, |s| s.chunk.is_last());
@@ -182,8 +195,14 @@ pub(super) fn walk_led(
                 chunk: &side.chunk,
                 key: Some(key),
             };
-            let (t, t_elapsed, t_before, t_after) =
-                one_side(target, "target", Engine::Client, t_ref, table)?;
+            let (t, t_elapsed, t_before, t_after) = one_side(
+                target,
+                target_rows.as_deref_mut(),
+                "target",
+                Engine::Client,
+                t_ref,
+                table,
+            )?;
             let source_now = write_counter(walk, plans.0, number, "source")?;
             let s = &side.read;
             let quiet = s.before == s.after
@@ -204,9 +223,10 @@ pub(super) fn walk_led(
     })
 }
 
-/// One led read on the source (see [`SourceRead`]).
+/// One led read on the source (see [`SourceRead`]), its rows read on `rows` when given.
 fn read_source(
     conn: &mut Conn,
+    rows: Option<&mut RowConn>,
     plan: &RowPlan,
     key: &Key,
     table: &Table,
@@ -233,41 +253,48 @@ fn read_source(
         ident_list(key.column_names())
     );
     binds.push(chunker::Value::UInt(read.limit));
-    let params = Params::Positional(binds.iter().map(chunker::live::to_mysql).collect());
-    let result = conn
-        .exec_iter(sql, params)
-        .map_err(|e| server_err(at.clone(), "source", e))?;
+    let binds: Vec<mysql::Value> = binds.iter().map(chunker::live::to_mysql).collect();
     let mut hasher = plan.hasher(Some(read.number));
     let (mut seen, mut next) = (0u64, None);
-    for row in result {
-        let row = row.map_err(|e| server_err(at.clone(), "source", e))?;
-        let raw = row.unwrap_raw();
-        seen += 1;
-        if seen < read.limit {
-            push_mysql_row(&mut hasher, &raw, table, &at)?;
-        } else if seen == read.limit {
-            let mut key = Vec::with_capacity(places.len());
-            for &i in places {
-                let (value, column) =
-                    raw.get(i)
-                        .zip(table.columns.get(i))
-                        .ok_or_else(|| Error::RowWidth {
-                            at: at.clone(),
-                            expected: table.columns.len(),
-                            found: raw.len(),
-                        })?;
-                key.push(from_mysql(
-                    &at,
-                    column,
-                    value.clone().unwrap_or(mysql::Value::NULL),
-                )?);
+    let too_many = || Error::BadResult {
+        at: at.clone(),
+        detail: format!("a read limited to {} rows returned more", read.limit),
+    };
+    match rows {
+        Some(rows) if rows.usable() => {
+            let mut text_form = None;
+            read_rows(rows, &sql, &binds, "source", &at, &mut |row| {
+                seen += 1;
+                if seen < read.limit {
+                    push_row_view(&mut hasher, row, table, &at, &mut text_form)
+                } else if seen == read.limit {
+                    let mut bad = None;
+                    let raw: Vec<Option<mysql::Value>> =
+                        row.cells(&mut bad).map(|c| Some(c.to_mysql())).collect();
+                    bad_row(&at, table, bad)?;
+                    next = Some(key_values(&at, table, places, &raw)?);
+                    Ok(())
+                } else {
+                    Err(too_many())
+                }
+            })?;
+        }
+        _ => {
+            let result = conn
+                .exec_iter(sql, Params::Positional(binds))
+                .map_err(|e| server_err(at.clone(), "source", e))?;
+            for row in result {
+                let row = row.map_err(|e| server_err(at.clone(), "source", e))?;
+                let raw = row.unwrap_raw();
+                seen += 1;
+                if seen < read.limit {
+                    push_mysql_row(&mut hasher, &raw, table, &at)?;
+                } else if seen == read.limit {
+                    next = Some(key_values(&at, table, places, &raw)?);
+                } else {
+                    return Err(too_many());
+                }
             }
-            next = Some(key);
-        } else {
-            return Err(Error::BadResult {
-                at,
-                detail: format!("a read limited to {} rows returned more", read.limit),
-            });
         }
     }
     let elapsed = started.elapsed();
@@ -279,6 +306,32 @@ fn read_source(
         before,
         after,
     })
+}
+
+/// The key values (at `places`) of a row read as `raw`: the next chunk's lower bound.
+fn key_values(
+    at: &At,
+    table: &Table,
+    places: &[usize],
+    raw: &[Option<mysql::Value>],
+) -> Result<Vec<chunker::Value>, Error> {
+    let mut key = Vec::with_capacity(places.len());
+    for &i in places {
+        let (value, column) =
+            raw.get(i)
+                .zip(table.columns.get(i))
+                .ok_or_else(|| Error::RowWidth {
+                    at: at.clone(),
+                    expected: table.columns.len(),
+                    found: raw.len(),
+                })?;
+        key.push(from_mysql(
+            at,
+            column,
+            value.clone().unwrap_or(mysql::Value::NULL),
+        )?);
+    }
+    Ok(key)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod led;
 mod pair;
 mod replicate;
 mod throttle;
+mod wire;
 
 use std::time::{Duration, Instant};
 
@@ -23,10 +24,12 @@ use crate::error::{redact, At, Error};
 use crate::sql::Scope;
 use crate::Dialect;
 
-pub use compare::{CompareOptions, Comparer, Progress, TableResult};
+pub use compare::{CompareOptions, Comparer, Progress, RowReader, TableResult};
 pub use connect::{describe, login, open, parse_url, CONNECT_TIMEOUT, GREETING_TIMEOUT};
 pub use replicate::{replica_differences, replicate_table, ReplicaDiff, ReplicateOptions};
 pub use throttle::{Throttle, Wait};
+pub use wire::{RowConn, Unsupported};
+use wire::{RowView, WireError};
 
 /// Where a chunk's checksum is computed. Both give the same value for the same rows.
 ///
@@ -119,6 +122,92 @@ fn without_table_prefix(message: &str, table: &str) -> String {
     }
 }
 
+/// The statements [`prepare_session`] runs (and the direct row reader's session too).
+pub(crate) const SESSION_SETUP: [&str; 5] = [
+    "SET NAMES utf8mb4",
+    "SET SESSION character_set_results = binary",
+    "SET SESSION time_zone = '+00:00'",
+    "SET SESSION innodb_lock_wait_timeout = 1",
+    "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+];
+
+/// Opens the direct row reader ([`RowConn`]) to `url` (as the `mysql` crate takes it) with
+/// the checksum session of [`prepare_session`], or says why it cannot (then the driver reads
+/// the rows: pass `None` to [`checksum_chunk_on`]).
+pub fn open_rows(url: &str) -> Result<RowConn, Unsupported> {
+    let opts = parse_url(url).map_err(Unsupported)?;
+    RowConn::open(&opts, GREETING_TIMEOUT, &SESSION_SETUP)
+}
+
+/// A direct reader's failure as this crate's error, attributed.
+pub(crate) fn wire_err(at: At, server: &str, e: WireError) -> Error {
+    Error::Server {
+        at,
+        server: server.to_string(),
+        message: redact(&e.to_string()),
+    }
+}
+
+/// Executes `sql` with `binds` on the direct reader and hands each row to `on_row`.
+pub(crate) fn read_rows(
+    rows: &mut RowConn,
+    sql: &str,
+    binds: &[mysql::Value],
+    server: &str,
+    at: &At,
+    on_row: &mut dyn FnMut(RowView<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    rows.exec_rows(sql, binds, on_row)
+        .map_err(|e| wire_err(at.clone(), server, e))?
+}
+
+/// Hashes one row read by the direct reader, in place; `text_form` remembers, for the
+/// result, whether rows need the owned conversion ([`RowView::has_text_form`]).
+pub(crate) fn push_row_view(
+    hasher: &mut crate::ChunkHasher<'_>,
+    row: RowView<'_>,
+    table: &Table,
+    at: &At,
+    text_form: &mut Option<bool>,
+) -> Result<(), Error> {
+    if row.width() != table.columns.len() {
+        return Err(Error::RowWidth {
+            at: at.clone(),
+            expected: table.columns.len(),
+            found: row.width(),
+        });
+    }
+    let mut bad = None;
+    if *text_form.get_or_insert_with(|| row.has_text_form(&table.columns)) {
+        let raw: Vec<Option<mysql::Value>> =
+            row.cells(&mut bad).map(|c| Some(c.to_mysql())).collect();
+        bad_row(at, table, bad)?;
+        return push_mysql_row(hasher, &raw, table, at);
+    }
+    let pushed = hasher.push_values(
+        row.cells(&mut bad)
+            .zip(&table.columns)
+            .map(|(cell, c)| cell.to_ref(&c.column_type)),
+    );
+    bad_row(at, table, bad)?;
+    pushed
+}
+
+/// A malformed binary row as an error naming the column.
+pub(crate) fn bad_row(at: &At, table: &Table, bad: Option<wire::BadRow>) -> Result<(), Error> {
+    match bad {
+        None => Ok(()),
+        Some(b) => Err(Error::BadResult {
+            at: at.clone(),
+            detail: format!(
+                "a malformed row: column {}: {}",
+                table.columns.get(b.column).map_or("?", |c| c.name.as_str()),
+                b.what
+            ),
+        }),
+    }
+}
+
 /// Prepares a connection for checksumming and returns the server's dialect.
 ///
 /// Sets `NAMES utf8mb4`; `character_set_results = binary` (the client engine needs character
@@ -130,13 +219,7 @@ pub fn prepare_session(conn: &mut Conn, server: &str) -> Result<Dialect, Error> 
         table: "-".to_string(),
         chunk: None,
     };
-    for sql in [
-        "SET NAMES utf8mb4",
-        "SET SESSION character_set_results = binary",
-        "SET SESSION time_zone = '+00:00'",
-        "SET SESSION innodb_lock_wait_timeout = 1",
-        "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-    ] {
+    for sql in SESSION_SETUP {
         conn.query_drop(sql)
             .map_err(|e| server_err(at.clone(), server, e))?;
     }
@@ -172,6 +255,19 @@ pub fn checksum_chunk(
     c: ChunkRef<'_>,
     table: &Table,
 ) -> Result<(ChunkChecksum, Duration), Error> {
+    checksum_chunk_on(conn, None, server, engine, c, table)
+}
+
+/// [`checksum_chunk`], the client engine reading its rows on the direct reader `rows` when
+/// given (and usable), else on `conn`. The value is the same either way.
+pub fn checksum_chunk_on(
+    conn: &mut Conn,
+    rows: Option<&mut RowConn>,
+    server: &str,
+    engine: Engine,
+    c: ChunkRef<'_>,
+    table: &Table,
+) -> Result<(ChunkChecksum, Duration), Error> {
     let started = Instant::now();
     let at = c.plan.at(Some(c.chunk.number));
     let pred = c.predicate();
@@ -183,15 +279,17 @@ pub fn checksum_chunk(
         .as_ref()
         .map(|(_, b)| b.iter().map(to_mysql).collect())
         .unwrap_or_default();
-    let params = if binds.is_empty() {
-        Params::Empty
-    } else {
-        Params::Positional(binds)
+    let params = |binds: Vec<mysql::Value>| {
+        if binds.is_empty() {
+            Params::Empty
+        } else {
+            Params::Positional(binds)
+        }
     };
     let sum = match engine {
         Engine::Server => {
             let row: Option<(mysql::Value, mysql::Value)> = conn
-                .exec_first(c.plan.chunk_sql(&scope), params)
+                .exec_first(c.plan.chunk_sql(&scope), params(binds))
                 .map_err(|e| server_err(at.clone(), server, e))?;
             let (cnt, crc) = row.ok_or_else(|| Error::BadResult {
                 at: at.clone(),
@@ -199,10 +297,25 @@ pub fn checksum_chunk(
             })?;
             parse_result(&at, &cnt, &crc)?
         }
+        Engine::Client if rows.as_ref().is_some_and(|r| r.usable()) => {
+            let mut hasher = c.plan.hasher(Some(c.chunk.number));
+            let mut text_form = None;
+            if let Some(rows) = rows {
+                read_rows(
+                    rows,
+                    &c.plan.rows_sql(&scope),
+                    &binds,
+                    server,
+                    &at,
+                    &mut |row| push_row_view(&mut hasher, row, table, &at, &mut text_form),
+                )?;
+            }
+            hasher.finish()
+        }
         Engine::Client => {
             let mut hasher = c.plan.hasher(Some(c.chunk.number));
             let result = conn
-                .exec_iter(c.plan.rows_sql(&scope), params)
+                .exec_iter(c.plan.rows_sql(&scope), params(binds))
                 .map_err(|e| server_err(at.clone(), server, e))?;
             for row in result {
                 let row = row.map_err(|e| server_err(at.clone(), server, e))?;

@@ -15,7 +15,7 @@ use chunker::{Chunk, Key, Table};
 use mysql::prelude::Queryable;
 use mysql::Conn;
 
-use super::{checksum_chunk, server_err, ChunkRef, Engine};
+use super::{checksum_chunk_on, server_err, ChunkRef, Engine, RowConn};
 use crate::engine::{ChunkChecksum, RowPlan};
 use crate::error::Error;
 use crate::Dialect;
@@ -126,13 +126,14 @@ pub(super) type Side = Result<(ChunkChecksum, Duration, u64, u64), Error>;
 
 pub(super) fn one_side(
     conn: &mut Conn,
+    rows: Option<&mut RowConn>,
     server: &str,
     engine: Engine,
     c: ChunkRef<'_>,
     table: &Table,
 ) -> Side {
     let before = write_counter(conn, c.plan, c.chunk.number, server)?;
-    let (sum, elapsed) = checksum_chunk(conn, server, engine, c, table)?;
+    let (sum, elapsed) = checksum_chunk_on(conn, rows, server, engine, c, table)?;
     let after = write_counter(conn, c.plan, c.chunk.number, server)?;
     Ok((sum, elapsed, before, after))
 }
@@ -142,6 +143,7 @@ pub(super) fn one_side(
 pub(crate) fn both(
     source: &mut Conn,
     target: &mut Conn,
+    rows: (Option<&mut RowConn>, Option<&mut RowConn>),
     engine: Engine,
     plans: (&RowPlan, &RowPlan),
     chunk: &Chunk,
@@ -162,8 +164,9 @@ pub(crate) fn both(
     };
     let caught_up = writes.target_caught_up(source, target, dialects, plans.0, chunk.number)?;
     let (s, t) = std::thread::scope(|scope| {
-        let handle = scope.spawn(move || one_side(target, "target", engine, t_ref, table));
-        let s = one_side(source, "source", engine, s_ref, table);
+        let (s_rows, t_rows) = rows;
+        let handle = scope.spawn(move || one_side(target, t_rows, "target", engine, t_ref, table));
+        let s = one_side(source, s_rows, "source", engine, s_ref, table);
         let t = handle.join().unwrap_or_else(|_| {
             Err(Error::Table {
                 at: plans.1.at(Some(chunk.number)),
