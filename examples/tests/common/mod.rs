@@ -182,3 +182,67 @@ pub fn checksum_sync_checksum(
     }
     Ok(())
 }
+
+/// A checksum session on a server: the driver's connection (set up by
+/// `checksum::live::prepare_session`) and the direct row reader, with the same session.
+/// Derefs to the driver's connection.
+pub struct ChecksumSession {
+    /// The driver's connection.
+    pub conn: mysql::Conn,
+    /// The direct row reader.
+    pub rows: checksum::live::RowConn,
+}
+
+impl ChecksumSession {
+    /// Opens both on `server`; the direct reader must log in (it does on the harness's
+    /// servers: plain TCP, `mysql_native_password`).
+    pub fn open(server: &Server) -> Result<ChecksumSession, Box<dyn Error>> {
+        let mut conn = server.conn()?;
+        checksum::live::prepare_session(&mut conn, "server")?;
+        let rows = checksum::live::open_rows(&server.url())?;
+        Ok(ChecksumSession { conn, rows })
+    }
+
+    /// A chunk's client-engine checksum read by the driver and by the direct reader: an
+    /// error unless the two are equal (then the value).
+    pub fn client_checksum(
+        &mut self,
+        r: checksum::live::ChunkRef<'_>,
+        table: &chunker::Table,
+    ) -> Result<checksum::ChunkChecksum, Box<dyn Error>> {
+        use checksum::live::{checksum_chunk_on, Engine};
+        let (driver, _) =
+            checksum_chunk_on(&mut self.conn, None, "server", Engine::Client, r, table)?;
+        let (direct, _) = checksum_chunk_on(
+            &mut self.conn,
+            Some(&mut self.rows),
+            "server",
+            Engine::Client,
+            r,
+            table,
+        )?;
+        if direct != driver {
+            return Err(format!(
+                "{}: the direct row reader's checksum {direct:?} differs from the driver's \
+                 {driver:?}",
+                table.qualified_name()
+            )
+            .into());
+        }
+        Ok(direct)
+    }
+}
+
+impl std::ops::Deref for ChecksumSession {
+    type Target = mysql::Conn;
+
+    fn deref(&self) -> &mysql::Conn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for ChecksumSession {
+    fn deref_mut(&mut self) -> &mut mysql::Conn {
+        &mut self.conn
+    }
+}
