@@ -86,6 +86,41 @@ impl Table {
             .collect()
     }
 
+    /// Marks `UNSIGNED` each `FLOAT`, `DOUBLE` or `DECIMAL` column that `other`, the same
+    /// table on another server, declares `UNSIGNED` (see
+    /// [`Column::unsigned`](Column#structfield.unsigned)), and returns their names. Predicates
+    /// that run on both servers (a checksum's chunks) must compare negative bounds as an
+    /// `UNSIGNED` column needs on either side: a replica whose column was made `UNSIGNED`
+    /// while the primary's is signed is how such a column comes to hold negative values.
+    ///
+    /// ```
+    /// use chunker::{Column, ColumnType, Table};
+    /// let k = || Column::new("k", ColumnType::Float { scale: None });
+    /// let mut primary = Table::new("d", "t").column(k());
+    /// let replica = Table::new("d", "t").column(k().unsigned());
+    /// assert_eq!(primary.merge_unsigned(&replica), ["k"]);
+    /// assert!(primary.columns[0].unsigned);
+    /// ```
+    pub fn merge_unsigned(&mut self, other: &Table) -> Vec<String> {
+        let mut marked = Vec::new();
+        for column in &mut self.columns {
+            let theirs = other.find_column(&column.name);
+            if !column.unsigned
+                && theirs.is_some_and(|c| c.unsigned)
+                && matches!(
+                    column.column_type,
+                    ColumnType::Float { .. }
+                        | ColumnType::Double { .. }
+                        | ColumnType::Decimal { .. }
+                )
+            {
+                column.unsigned = true;
+                marked.push(column.name.clone());
+            }
+        }
+        marked
+    }
+
     /// `schema.name`, unquoted, for messages and reports.
     pub fn qualified_name(&self) -> String {
         format!("{}.{}", self.schema, self.name)

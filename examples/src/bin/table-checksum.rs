@@ -277,6 +277,7 @@ fn run(args: Args) -> Result<bool, String> {
     examples::drill::connect::refuse_same_server(&mut walk, &mut target)?;
     let mut cmp = Comparer::from_conns(walk, connect(&args.source, "source")?, target)
         .map_err(|e| fail(&e))?;
+    let mut target_model = connect(&args.target, "target")?;
     let tables = list_tables(cmp.walk_conn(), &args)?;
     let mut checkpoint = match &args.opts.checkpoint {
         Some(path) => Checkpoint::load(path)
@@ -290,7 +291,9 @@ fn run(args: Args) -> Result<bool, String> {
     let mut out = stdout.lock();
     let mut results = Vec::new();
     for (db, name) in &tables {
-        let table = chunker::live::load_table(cmp.walk_conn(), db, name).map_err(|e| fail(&e))?;
+        let mut table =
+            chunker::live::load_table(cmp.walk_conn(), db, name).map_err(|e| fail(&e))?;
+        unsigned_on_target(&mut table, &mut target_model);
         let mut chunks = 0u64;
         let mut last_wait_note: Option<std::time::Instant> = None;
         let mut on_progress = |p: Progress<'_>| match (bar, &p) {
@@ -369,6 +372,23 @@ fn run(args: Args) -> Result<bool, String> {
     Ok(differing > 0)
 }
 
+/// Marks `UNSIGNED` the FLOAT/DOUBLE/DECIMAL columns of `table` that the target declares
+/// `UNSIGNED` and the source does not, and says so on stderr: the chunk predicates run on the
+/// target too, where the server would clamp their negative bounds to 0 and miss rows (see
+/// `chunker::Table::merge_unsigned`). A table the target lacks is left as it is.
+fn unsigned_on_target(table: &mut chunker::Table, target: &mut mysql::Conn) {
+    let Ok(theirs) = chunker::live::load_table(target, &table.schema, &table.name) else {
+        return;
+    };
+    for column in table.merge_unsigned(&theirs) {
+        eprintln!(
+            "table-checksum: {}: column {column} is UNSIGNED on the target only; its negative \
+             values are compared as an UNSIGNED column needs",
+            table.qualified_name()
+        );
+    }
+}
+
 /// Connects to the server playing `side`; the message names it without its password and says
 /// what to check.
 fn connect(url: &str, side: &str) -> Result<mysql::Conn, String> {
@@ -384,6 +404,7 @@ fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String
         connect(&args.source, "source")?,
     );
     let mut replica = connect(&args.target, "target")?;
+    let mut replica_model = connect(&args.target, "target")?;
     // Checksums written on the source reach the target only through replication: a target
     // that is not a replica would be waited for forever.
     let label = examples::drill::connect::safe_url(&args.target);
@@ -409,7 +430,8 @@ fn run_replicate(args: &Args, results: &(String, String)) -> Result<bool, String
     let mut out = stdout.lock();
     let (mut total_chunks, mut differing, mut differing_tables) = (0u64, 0usize, 0usize);
     for (db, name) in &tables {
-        let table = chunker::live::load_table(&mut walk, db, name).map_err(|e| fail(&e))?;
+        let mut table = chunker::live::load_table(&mut walk, db, name).map_err(|e| fail(&e))?;
+        unsigned_on_target(&mut table, &mut replica_model);
         let chunks = replicate_table(
             &mut walk,
             &mut primary,

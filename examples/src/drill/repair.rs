@@ -55,6 +55,7 @@ pub fn checksum_tables(
     let (walk, _) = connect(primary_url, "primary")?;
     let (source, _) = connect(primary_url, "primary")?;
     let (target, _) = connect(replica_url, "replica")?;
+    let (mut replica_model, _) = connect(replica_url, "replica")?;
     let mut cmp =
         checksum::live::Comparer::from_conns(walk, source, target).map_err(checksum_err)?;
     // No lag limit: the replica may be stopped (that is what the drill is about), and a
@@ -69,8 +70,13 @@ pub fn checksum_tables(
     let mut checkpoint = checksum::Checkpoint::new(opts.algorithm);
     let mut out = Vec::new();
     for (db, name) in tables {
-        let table = chunker::live::load_table(cmp.walk_conn(), db, name)
+        let mut table = chunker::live::load_table(cmp.walk_conn(), db, name)
             .map_err(|e| DrillError::step("checksumming", format!("loading {db}.{name}: {e}")))?;
+        // The chunks run on the replica too: a column it alone declares UNSIGNED needs the
+        // UNSIGNED comparisons there (see chunker::Table::merge_unsigned).
+        if let Ok(theirs) = chunker::live::load_table(&mut replica_model, db, name) {
+            table.merge_unsigned(&theirs);
+        }
         let result = cmp
             .compare_table(&table, &opts, &mut checkpoint, &mut |_| {})
             .map_err(checksum_err)?;
