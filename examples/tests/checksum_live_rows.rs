@@ -55,9 +55,21 @@ fn the_direct_reader_logs_in_or_says_why_not() -> TestResult {
          CREATE USER ed@'%' IDENTIFIED VIA ed25519 USING PASSWORD('edpw'); \
          GRANT SELECT ON *.* TO ed@'%'",
     )?;
+    let aborted = || -> Result<u64, Box<dyn Error>> {
+        let (_, n): (String, u64) =
+            server.query_one("SHOW GLOBAL STATUS LIKE 'Aborted_clients'")?;
+        Ok(n)
+    };
+    let before = aborted()?;
     // No password (the harness's root) and mysql_native_password with one.
-    open_rows(&server.url())?;
-    open_rows(&format!("mysql://pw:s3cr%2Ft%20pw@127.0.0.1:{port}"))?;
+    drop(open_rows(&server.url())?);
+    drop(open_rows(&format!(
+        "mysql://pw:s3cr%2Ft%20pw@127.0.0.1:{port}"
+    ))?);
+    // They said goodbye (COM_QUIT) when dropped: no aborted client for the server to log.
+    // The status is read on a new connection, after the server has seen both goodbyes.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(aborted()?, before, "Aborted_clients");
 
     let why = |url: &str| match open_rows(url) {
         Ok(_) => format!("{url}: logged in"),
