@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use checksum::live::{
     replica_differences, replicate_table, CompareOptions, Comparer, Engine, ReplicateOptions,
-    Throttle,
+    RowReader, Throttle,
 };
 use checksum::{Algorithm, Checkpoint, Dialect};
 use chunker::ChunkSize;
@@ -65,18 +65,24 @@ fn compare_finds_the_drift_with_both_engines_and_the_binary_reports_it() -> Test
         return Ok(());
     };
     let mut reports = Vec::new();
-    for engine in [Engine::Server, Engine::Client] {
+    for (engine, rows) in [
+        (Engine::Server, RowReader::Direct),
+        (Engine::Client, RowReader::Direct),
+        (Engine::Client, RowReader::Driver),
+    ] {
         let mut cmp = Comparer::connect(&source.url(), &target.url())?;
+        // The harness's servers take the direct reader's login on both sides.
+        let (s, t) = cmp.row_readers();
+        assert!(s.is_ok() && t.is_ok(), "{:?}", cmp.row_readers());
         let mut cp = Checkpoint::new(Algorithm::Strong);
         let mut found = Vec::new();
         for name in ["orders", "ratios"] {
             let table = chunker::live::load_table(cmp.walk_conn(), "app", name)?;
-            let r = cmp.compare_table(
-                &table,
-                &options(Algorithm::Strong, engine),
-                &mut cp,
-                &mut |_| {},
-            )?;
+            let opts = CompareOptions {
+                rows,
+                ..options(Algorithm::Strong, engine)
+            };
+            let r = cmp.compare_table(&table, &opts, &mut cp, &mut |_| {})?;
             found.extend(
                 r.differences
                     .into_iter()
@@ -87,6 +93,10 @@ fn compare_finds_the_drift_with_both_engines_and_the_binary_reports_it() -> Test
         reports.push(found);
     }
     assert_eq!(reports[0], reports[1], "server and client engines disagree");
+    assert_eq!(
+        reports[1], reports[2],
+        "the direct reader and the driver disagree"
+    );
 
     // Pause and resume: the run waits while the pause file exists (here it is removed by the
     // progress callback the first time the run reports that it waits for it).
@@ -134,6 +144,35 @@ fn compare_finds_the_drift_with_both_engines_and_the_binary_reports_it() -> Test
         Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    // The driver reading the rows: the same report, line for line.
+    let by_driver = Command::new(BIN)
+        .args([
+            "--source",
+            &source.url(),
+            "--target",
+            &target.url(),
+            "--databases",
+            "app",
+        ])
+        .args(["--chunk-size", "500", "--json", "--algorithm", "pt"])
+        .args(["--row-reader", "driver"])
+        .output()?;
+    assert_eq!(by_driver.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&by_driver.stdout),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let bad = Command::new(BIN)
+        .args(["--source", &source.url(), "--target", &target.url()])
+        .args(["--row-reader", "fast"])
+        .output()?;
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("unknown row reader \"fast\" (expected direct or driver)"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
     );
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)?
         .lines()
