@@ -85,7 +85,7 @@ mod fixed;
 mod unsigned;
 
 pub use fixed::{rounded_range, RoundedRange};
-pub use unsigned::exact_range;
+pub use unsigned::{exact_range, negative_in_unsigned};
 
 /// A comparison of the key with a bound tuple.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -45,6 +45,21 @@ fn negative(value: &Value) -> bool {
     }
 }
 
+/// Whether `value` is a negative value of an `UNSIGNED` `FLOAT`, `DOUBLE` or `DECIMAL` column
+/// (`column` marked [`unsigned`](crate::KeyColumn#structfield.unsigned)): a value such a
+/// column holds only by row-based replication from a signed one, which the server clamps to 0
+/// as the constant of an index range, and refuses (strict mode) or stores as 0 when written.
+///
+/// ```
+/// use chunker::{predicate::negative_in_unsigned, Column, ColumnType, KeyColumn, Value};
+/// let k = KeyColumn::from(&Column::new("k", ColumnType::Double { scale: None }).unsigned());
+/// assert!(negative_in_unsigned(&k, &Value::Double(-0.5)));
+/// assert!(!negative_in_unsigned(&k, &Value::Double(0.5)));
+/// ```
+pub fn negative_in_unsigned(column: &KeyColumn, value: &Value) -> bool {
+    clamps_negatives(column) && negative(value)
+}
+
 /// `0` with `scale` decimals.
 fn zero(scale: u8) -> String {
     format!("{:.prec$}", 0.0, prec = usize::from(scale))
@@ -87,7 +102,7 @@ pub fn exact_range(column: &KeyColumn, value: &Value) -> Option<RoundedRange> {
                 .map(|t| if below_zero(&t) { zero(range.scale) } else { t }),
             ..range
         }),
-        None if negative(value) => {
+        None if negative_in_unsigned(column, value) => {
             let (scale, decimal) = match column.column_type {
                 ColumnType::Decimal { scale, .. } => (scale, true),
                 _ => (0, false),
