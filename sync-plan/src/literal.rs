@@ -28,8 +28,16 @@
 //! index range [`chunker::predicate::rounded_range`] gives: MariaDB 10.11 rounds the constant of
 //! `k <=> v` to `D` decimals before an index lookup on `k`, so a stored value with more decimals
 //! than `D` (an in-place `ALTER`, row-based replication from a plain `FLOAT`) was not found.
+//! Likewise a negative value of an `UNSIGNED` `FLOAT`, `DOUBLE` or `DECIMAL` column (which
+//! row-based replication from a signed column puts there) is matched as `k <= 0` for the index
+//! and `(k + 0e0) = v` (`(k + 0) = v` for a DECIMAL), in keyless deletes, in the `WHERE` of
+//! updates and deletes by an identity key, and in the drill-down's key ranges: MariaDB 10.11
+//! clamps the constant of `k = v` to 0 before an index lookup on such a column, so `k = -1.50`
+//! found nothing. Writing such a value is refused by the server; [`crate::Plan::warnings`]
+//! says so.
 
-use chunker::{Column, ColumnType, Value};
+use chunker::predicate::RoundedRange;
+use chunker::{Column, ColumnType, KeyColumn, Value};
 
 use crate::error::Error;
 
@@ -78,15 +86,39 @@ pub(crate) fn exact_match(table: &str, column: &Column, value: &Value) -> Result
         }
         _ => render(column, value).map_err(err)?,
     };
-    if let Some(range) = chunker::predicate::rounded_range(&column.column_type, value) {
-        // FLOAT(M,D)/DOUBLE(M,D): the server rounds `k <=> v` to D decimals before it looks v
-        // up in an index on k, so the index is searched over the chunker's widened range and
-        // the row matched by the exact double comparison, which it cannot round.
-        let mut parts = range.conditions(&name, |text| format!("'{text}'"));
-        parts.push(format!("({name} + 0e0) = {lit}"));
-        return Ok(parts.join(" AND "));
-    }
-    Ok(format!("{name} <=> {lit}"))
+    Ok(guarded_compare(column, "=", &lit, value).unwrap_or_else(|| format!("{name} <=> {lit}")))
+}
+
+/// `name OP lit` for a non-NULL `value` of `column` (`lit` its literal) where the server would
+/// round or clamp the constant of the plain comparison before an index lookup on the column
+/// (see [`chunker::predicate::exact_range`]): a `FLOAT(M,D)`/`DOUBLE(M,D)` value (rounded to
+/// `D` decimals), or a negative value of an `UNSIGNED` `FLOAT`/`DOUBLE`/`DECIMAL` column (clamped
+/// to 0, so `k = -1.50` finds nothing). The index is then searched over the chunker's range
+/// on the side(s) `op` needs, and the row matched by the exact comparison, which the server
+/// cannot round or clamp: `k <= CAST('0.00' AS DECIMAL(65,2)) AND (k + 0) = -1.50`. `None`
+/// for every other column and value, whose plain comparison is exact.
+pub(crate) fn guarded_compare(
+    column: &Column,
+    op: &str,
+    lit: &str,
+    value: &Value,
+) -> Option<String> {
+    let range = chunker::predicate::exact_range(&KeyColumn::from(column), value)?;
+    let range = match op {
+        ">" | ">=" => RoundedRange {
+            upper: None,
+            ..range
+        },
+        "<" | "<=" => RoundedRange {
+            lower: None,
+            ..range
+        },
+        _ => range,
+    };
+    let name = chunker::sql::quote_ident(&column.name);
+    let mut parts = range.conditions(&name, |text| format!("'{text}'"));
+    parts.push(format!("{} {op} {lit}", range.exact(&name)));
+    Some(parts.join(" AND "))
 }
 
 fn render(column: &Column, value: &Value) -> Result<String, &'static str> {

@@ -191,6 +191,77 @@ fn exact_match_finds_fixed_decimal_values_through_a_widened_range() {
 }
 
 #[test]
+fn negative_values_of_unsigned_columns_are_matched_below_zero_exactly() {
+    // MariaDB clamps the constant of `k <=> -1.5e0` / `k = -1.50` to 0 before an index lookup
+    // on an UNSIGNED column: the row is found through `k <= 0` and the exact comparison.
+    let f = col(ColumnType::Float { scale: None }).unsigned();
+    assert_eq!(
+        exact_match("t", &f, &Value::Float(-1.5)).unwrap(),
+        "`c` <= CAST('0' AS DECIMAL(65,0)) AND (`c` + 0e0) = -1.5e0"
+    );
+    assert_eq!(
+        exact_match("t", &f, &Value::Float(1.5)).unwrap(),
+        "`c` <=> 1.5e0"
+    );
+    let dec = |unsigned| {
+        let c = col(ColumnType::Decimal {
+            precision: 10,
+            scale: 2,
+        });
+        if unsigned {
+            c.unsigned()
+        } else {
+            c
+        }
+    };
+    assert_eq!(
+        exact_match("t", &dec(true), &Value::text("-1.50")).unwrap(),
+        "`c` <= CAST('0.00' AS DECIMAL(65,2)) AND (`c` + 0) = -1.50"
+    );
+    assert_eq!(
+        exact_match("t", &dec(false), &Value::text("-1.50")).unwrap(),
+        "`c` <=> -1.50"
+    );
+    // As an identity key: the update and delete by key.
+    let table = chunker::Table::new("s", "t")
+        .column(dec(true))
+        .column(Column::new(
+            "v",
+            ColumnType::Integer {
+                bytes: 4,
+                unsigned: false,
+            },
+        ))
+        .index(chunker::Index::primary(["c"]));
+    let cv = |c: &str, v| crate::ColumnValue {
+        column: c.into(),
+        value: v,
+    };
+    let plan = crate::TablePlan {
+        table,
+        key: None,
+        statements: vec![],
+    };
+    let delete = crate::Statement::Delete {
+        by: vec![cv("c", Value::text("-1.50"))],
+        exact: false,
+    };
+    assert_eq!(
+        crate::statement_sql(&plan, &delete).unwrap(),
+        "DELETE FROM `s`.`t` WHERE `c` <= CAST('0.00' AS DECIMAL(65,2)) AND (`c` + 0) = -1.50 \
+         LIMIT 1"
+    );
+    let update = crate::Statement::Update {
+        set: vec![cv("v", Value::Int(7))],
+        by: vec![cv("c", Value::text("1.50"))],
+    };
+    assert_eq!(
+        crate::statement_sql(&plan, &update).unwrap(),
+        "UPDATE `s`.`t` SET `v` = 7 WHERE `c` = 1.50 LIMIT 1"
+    );
+}
+
+#[test]
 fn float_extremes_stay_within_the_server_range() {
     let f = col(ColumnType::Float { scale: None });
     // The shortest text of f32::MAX (3.4028235e38) is above FLT_MAX as a DOUBLE: the server

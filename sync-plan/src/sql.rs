@@ -7,7 +7,7 @@ use chunker::sql::{qualified, quote_ident};
 use chunker::{Column, Table};
 
 use crate::error::Error;
-use crate::literal::{exact_match, literal_in};
+use crate::literal::{exact_match, guarded_compare, literal_in};
 use crate::plan::{ColumnValue, Direction, Plan, Statement, TablePlan};
 
 /// The `sql_mode` a plan runs under: strict, so nothing is silently truncated;
@@ -97,14 +97,63 @@ impl Plan {
     /// What the plan cannot repair, one line per table (empty for most plans): values written
     /// to `FLOAT(M,D)`/`DOUBLE(M,D)` columns with more decimals than `D` (kept by an in-place
     /// `ALTER`, or by row-based replication from a plain column), which the server rounds on
-    /// every write, so those rows still differ after the repair. [`Plan::to_sql`] writes them
-    /// as `-- warning:` lines under its header.
+    /// every write, so those rows still differ after the repair; and negative values written
+    /// to `UNSIGNED` `FLOAT`/`DOUBLE`/`DECIMAL` columns (put there by row-based replication from
+    /// a signed column), which the server refuses, so the script stops at the first of them.
+    /// [`Plan::to_sql`] writes them as `-- warning:` lines under its header.
     pub fn warnings(&self) -> Vec<String> {
         self.tables
             .iter()
-            .filter_map(|tp| rounded_writes(tp, self.direction))
+            .flat_map(|tp| {
+                [
+                    rounded_writes(tp, self.direction),
+                    negative_unsigned_writes(tp),
+                ]
+            })
+            .flatten()
             .collect()
     }
+}
+
+/// The warning for `plan`'s writes of negative values to `UNSIGNED` FLOAT/DOUBLE/DECIMAL
+/// columns (which only row-based replication from a signed column puts there): the server
+/// refuses them in the plan's strict `sql_mode` (error 1264), so the script stops at the first.
+fn negative_unsigned_writes(plan: &TablePlan) -> Option<String> {
+    let mut count = 0;
+    let mut examples = Vec::new();
+    for statement in &plan.statements {
+        let written = match statement {
+            Statement::Insert { values } | Statement::Replace { values } => values,
+            Statement::Update { set, .. } => set,
+            Statement::Delete { .. } => continue,
+        };
+        for cv in written {
+            let Some(col) = plan.table.find_column(&cv.column) else {
+                continue;
+            };
+            let key = chunker::KeyColumn::from(col);
+            if !chunker::predicate::negative_in_unsigned(&key, &cv.value) {
+                continue;
+            }
+            count += 1;
+            if examples.len() < 3 {
+                let lit = crate::literal::literal(col, &cv.value).unwrap_or_default();
+                examples.push(format!("{} {lit}", quote_ident(&col.name)));
+            }
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let more = if count > examples.len() { ", ..." } else { "" };
+    Some(format!(
+        "{}: {count} negative values are written to UNSIGNED FLOAT/DOUBLE/DECIMAL columns ({}{more}), \
+         which the server refuses (error 1264, out of range: only row-based replication from a \
+         signed column puts such values there), so the script stops at the first of them; make \
+         the column signed where the repair runs first",
+        qualified(&plan.table),
+        examples.join(", ")
+    ))
 }
 
 /// The warning for `plan`'s writes that its `FLOAT(M,D)`/`DOUBLE(M,D)` columns round.
@@ -224,11 +273,9 @@ fn key_match(table: &Table, col: &Column, cv: &ColumnValue) -> Result<String, Er
     if cv.value.is_null() {
         return Ok(format!("{} IS NULL", quote_ident(&col.name)));
     }
-    Ok(format!(
-        "{} = {}",
-        quote_ident(&col.name),
-        literal_in(&table.qualified_name(), col, &cv.value)?
-    ))
+    let lit = literal_in(&table.qualified_name(), col, &cv.value)?;
+    Ok(guarded_compare(col, "=", &lit, &cv.value)
+        .unwrap_or_else(|| format!("{} = {lit}", quote_ident(&col.name))))
 }
 
 fn insert(verb: &str, name: &str, table: &Table, values: &[ColumnValue]) -> Result<String, Error> {
@@ -281,6 +328,33 @@ mod tests {
                 "-- run this on the TARGET\n-- warning: {warning}\nSET"
             )),
             "{script}"
+        );
+
+        // Negative values written to an UNSIGNED DOUBLE column: refused by the server.
+        let unsigned = Table::new("s", "u")
+            .column(Column::new("d", ColumnType::Double { scale: None }).unsigned())
+            .column(Column::new(
+                "id",
+                ColumnType::Integer {
+                    bytes: 4,
+                    unsigned: false,
+                },
+            ))
+            .index(Index::primary(["id"]));
+        let urow = |d, id| vec![Value::Double(d), Value::Int(id)];
+        let diffs = diff_rows(&unsigned, &[urow(-1.5, 1), urow(2.5, 2)], &[]).unwrap();
+        let mut uplan = Plan::new("src", "dst", Direction::OnTarget);
+        uplan
+            .tables
+            .push(plan_table(&unsigned, &diffs, PlanOptions::default()).unwrap());
+        assert_eq!(
+            uplan.warnings(),
+            [
+                "`s`.`u`: 1 negative values are written to UNSIGNED FLOAT/DOUBLE/DECIMAL columns \
+              (`d` -1.5e0), which the server refuses (error 1264, out of range: only row-based \
+              replication from a signed column puts such values there), so the script stops at \
+              the first of them; make the column signed where the repair runs first"
+            ]
         );
 
         // Values the column keeps: no warning, the script as before.

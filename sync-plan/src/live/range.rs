@@ -17,7 +17,7 @@ use mysql::Conn;
 use super::{from_mysql, ranges_label, server_in};
 use crate::error::Error;
 use crate::key::IdentityKey;
-use crate::literal::literal_in;
+use crate::literal::{guarded_compare, literal_in};
 
 /// How ranges are checksummed during the drill-down (each server hashes its own rows). Both are
 /// `checksum` crate algorithms whose chunk checksum is a sum modulo 2^64, which the bisection
@@ -93,7 +93,11 @@ fn bound(table: &Table, key: &IdentityKey, values: &[Value], upper: bool) -> Res
                 (true, false, false) => ">",
                 (true, true, _) => "<",
             };
-            ands.push(format!("{} {op} {lit}", quote_ident(&col.name)));
+            // A negative DECIMAL in an UNSIGNED column: the server would clamp the constant.
+            ands.push(
+                guarded_compare(col, op, &lit, v)
+                    .unwrap_or_else(|| format!("{} {op} {lit}", quote_ident(&col.name))),
+            );
         }
         ors.push(format!("({})", ands.join(" AND ")));
     }
