@@ -33,6 +33,17 @@
 //!   exactly one chunk, and chunks still read index ranges. A chunk reads a few units of
 //!   `10^-D` beyond each bound, and one bounded at or past the declared range (or ±1e34)
 //!   scans to that end of the index. Other key types' SQL is unchanged.
+//! - **`UNSIGNED` `FLOAT`, `DOUBLE` and `DECIMAL` keys holding negative values.** No SQL
+//!   write stores a negative value in such a column (strict mode refuses it, otherwise 0 is
+//!   stored, and `ALTER` to `UNSIGNED` must copy the table), but row-based replication from a
+//!   signed column on the primary applies it unchanged. MariaDB 10.11 sorts such values below
+//!   0 in an index and compares them exactly row by row, but clamps a negative constant to 0
+//!   before an index range scan: `k >= -1.5` starts at 0, `k = -1.5` finds nothing. The model
+//!   records `UNSIGNED` for these types ([`Column::unsigned`](Column#structfield.unsigned)),
+//!   and a part of such a column compared with a negative bound has no range below, `k <= 0`
+//!   above, and the exact filter `(k + 0e0)` (`(k + 0)` for a DECIMAL) ([`predicate`]).
+//!   Chunks among the negative keys scan them from the index's start. Bounds of 0 and above
+//!   keep the plain comparison.
 //! - **Always progress.** Runs of equal values in a non-unique index longer than a chunk are
 //!   detected by the server's own comparison and cut past, with a warning on the chunk;
 //!   answers that would not advance are errors, never loops. No `OFFSET` scans: each
@@ -96,7 +107,7 @@
 //! | [`Walker`], [`Action`], [`Query`], [`QueryKind`] | the sans-I/O walk |
 //! | [`Chunk`], [`Bound`], [`ChunkWarning`], [`TableRef`] | serializable chunks and their predicates |
 //! | [`ChunkSize`], [`Selection`] | fixed or time-targeted sizes; modulo/offset slices for continual checking |
-//! | [`predicate`] | keyset predicates (`((a > ?) OR (a = ? AND b >= ?))`); [`predicate::rounded_range`], the widened index range of `k = v` on a `FLOAT(M,D)`/`DOUBLE(M,D)` part, for other statements that find rows by such a value |
+//! | [`predicate`] | keyset predicates (`((a > ?) OR (a = ? AND b >= ?))`); [`predicate::exact_range`], the index range of `k = v` where the server would round or clamp `v` (a `FLOAT(M,D)`/`DOUBLE(M,D)` part, a negative value of an `UNSIGNED` `FLOAT`/`DOUBLE`/`DECIMAL`), for other statements that find rows by such a value |
 //! | [`sql`] | identifier quoting |
 //! | [`schema`] | `information_schema` text (types, ENUM labels) to the model |
 //! | `live` (feature `mysql`) | `load_table`, `to_mysql`/`from_mysql`, `run_walker` |
@@ -119,7 +130,14 @@
 //! to 7 rows: each row in the chunk its bounds say by exact comparison, chunks and boundary
 //! queries read by index ranges, and `table-checksum` sees a change to any one such row.
 //! Row-based replication from a plain `FLOAT` into a `FLOAT(7,2)` was checked by hand to
-//! leave such values as well. Oracle MySQL was not available; where it differs
+//! leave such values as well. And on MariaDB 10.11.19
+//! (`examples/tests/chunker_live_unsigned_key.rs`) for FLOAT, DOUBLE, FLOAT(7,2) and
+//! DECIMAL(10,2) `UNSIGNED` primary keys, an INT + DOUBLE `UNSIGNED` one and a nullable
+//! non-unique FLOAT `UNSIGNED` index, holding negative values replicated row-based from a
+//! signed primary: every row in the chunk its bounds say, in chunks of 1 to 7 rows, and
+//! `table-checksum` agrees both ways between the primary and the replica and sees a change to
+//! any one negative-keyed row. Oracle MySQL was not run here; these predicates bound no index
+//! range with a negative constant, so they do not depend on what a server makes of one. Oracle MySQL was not available; where it differs
 //! (`live::Dialect`: JSON is a native type there, and MariaDB's
 //! `CHECK_CONSTRAINTS.TABLE_NAME` does not exist) the code follows MySQL's documentation (the
 //! `FLOAT(M,D)` predicates are plain SQL there too, but its range optimizer was not

@@ -8,9 +8,10 @@
 //! before it scans an index range it stores the comparison's constant into the column, which
 //! clamps a negative constant to 0: over the index, `k >= -1.5` starts at 0 and misses a
 //! stored -1.5, and `k = -1.5` finds nothing (an impossible range). An upper bound clamped to
-//! 0 still holds every negative value; MySQL 8.0 instead treats `k < v` and `k <= v` with a
-//! negative `v` as impossible. (Verified on MariaDB 10.11 with FLOAT, DOUBLE, FLOAT(7,2) and
-//! DECIMAL(10,2) UNSIGNED keys.)
+//! 0 still holds every negative value there, but nothing here relies on that (MySQL's range
+//! optimizer may treat `k < v` with a negative `v` as impossible; not checked on a server).
+//! (Verified on MariaDB 10.11 with FLOAT, DOUBLE, FLOAT(7,2) and DECIMAL(10,2) UNSIGNED
+//! keys.)
 //!
 //! So a part of such a column compared with a negative bound has an index range only where
 //! the server cannot clamp it: none below (the scan starts at the index's first row), and `0`

@@ -134,10 +134,11 @@ fn holds(x: f64, op: &str, c: f64) -> bool {
 
 /// Whether a model server returns the row `(k, j)` for `sql` (as [`super::super::compare`]
 /// writes it for NOT NULL parts `k` and `j`) read over an index on `k`, an UNSIGNED column
-/// holding negative values. It answers as MariaDB 10.11 and MySQL 8.0 would, at their worst:
-/// a range condition `k OP c` on a negative constant is clamped (`k >= c` and `k > c` start
-/// at 0, MariaDB) or impossible (`k = c`, and `k < c`, `k <= c` on MySQL); the row is returned
-/// when it lies in the union of the branches' ranges and satisfies the whole condition exactly.
+/// holding negative values, as harshly as a server might: a range condition `k OP c` on a
+/// negative constant is clamped (`k >= c` and `k > c` start at 0, as on MariaDB 10.11) or
+/// impossible (`k = c` as on MariaDB; `k < c` and `k <= c` too, which MariaDB does not do); the
+/// row is returned when it lies in the union of the branches' ranges and satisfies the whole
+/// condition exactly.
 fn served(sql: &str, binds: &[Value], k: f64, j: f64) -> bool {
     let inner = sql
         .strip_prefix("((")
