@@ -128,17 +128,15 @@ fn compare_finds_the_drift_with_both_engines_and_the_binary_reports_it() -> Test
     assert!(reports[0].iter().any(|d| d.0 == "ratios"));
 
     // The binary: JSON lines, summary, exit code 1; human table; exit 0 on equal data.
-    let out = Command::new(BIN)
-        .args([
-            "--source",
-            &source.url(),
-            "--target",
-            &target.url(),
-            "--databases",
-            "app",
-        ])
-        .args(["--chunk-size", "500", "--json", "--algorithm", "pt"])
-        .output()?;
+    let json_run = |extra: &[&str]| {
+        Command::new(BIN)
+            .args(["--source", &source.url(), "--target", &target.url()])
+            .args(["--databases", "app", "--chunk-size", "500", "--json"])
+            .args(["--algorithm", "pt"])
+            .args(extra)
+            .output()
+    };
+    let out = json_run(&[])?;
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -146,18 +144,7 @@ fn compare_finds_the_drift_with_both_engines_and_the_binary_reports_it() -> Test
         String::from_utf8_lossy(&out.stderr)
     );
     // The driver reading the rows: the same report, line for line.
-    let by_driver = Command::new(BIN)
-        .args([
-            "--source",
-            &source.url(),
-            "--target",
-            &target.url(),
-            "--databases",
-            "app",
-        ])
-        .args(["--chunk-size", "500", "--json", "--algorithm", "pt"])
-        .args(["--row-reader", "driver"])
-        .output()?;
+    let by_driver = json_run(&["--row-reader", "driver"])?;
     assert_eq!(by_driver.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&by_driver.stdout),
