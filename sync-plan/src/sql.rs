@@ -119,82 +119,71 @@ impl Plan {
 /// columns (which only row-based replication from a signed column puts there): the server
 /// refuses them in the plan's strict `sql_mode` (error 1264), so the script stops at the first.
 fn negative_unsigned_writes(plan: &TablePlan) -> Option<String> {
-    let mut count = 0;
-    let mut examples = Vec::new();
-    for statement in &plan.statements {
-        let written = match statement {
-            Statement::Insert { values } | Statement::Replace { values } => values,
-            Statement::Update { set, .. } => set,
-            Statement::Delete { .. } => continue,
-        };
-        for cv in written {
-            let Some(col) = plan.table.find_column(&cv.column) else {
-                continue;
-            };
-            let key = chunker::KeyColumn::from(col);
-            if !chunker::predicate::negative_in_unsigned(&key, &cv.value) {
-                continue;
-            }
-            count += 1;
-            if examples.len() < 3 {
-                let lit = crate::literal::literal(col, &cv.value).unwrap_or_default();
-                examples.push(format!("{} {lit}", quote_ident(&col.name)));
-            }
-        }
-    }
-    if count == 0 {
-        return None;
-    }
-    let more = if count > examples.len() { ", ..." } else { "" };
+    let (count, examples) = noted_writes(plan, |col, value| {
+        let key = chunker::KeyColumn::from(col);
+        chunker::predicate::negative_in_unsigned(&key, value).then(String::new)
+    })?;
     Some(format!(
-        "{}: {count} negative values are written to UNSIGNED FLOAT/DOUBLE/DECIMAL columns ({}{more}), \
+        "{}: {count} negative values are written to UNSIGNED FLOAT/DOUBLE/DECIMAL columns ({examples}), \
          which the server refuses (error 1264, out of range: only row-based replication from a \
          signed column puts such values there), so the script stops at the first of them; make \
          the column signed where the repair runs first",
         qualified(&plan.table),
-        examples.join(", ")
     ))
 }
 
 /// The warning for `plan`'s writes that its `FLOAT(M,D)`/`DOUBLE(M,D)` columns round.
 fn rounded_writes(plan: &TablePlan, direction: Direction) -> Option<String> {
-    let mut count = 0;
-    let mut examples = Vec::new();
-    for statement in &plan.statements {
-        let written = match statement {
-            Statement::Insert { values } | Statement::Replace { values } => values,
-            Statement::Update { set, .. } => set,
-            Statement::Delete { .. } => continue,
-        };
-        for cv in written {
-            let Some(col) = plan.table.find_column(&cv.column) else {
-                continue;
-            };
-            let Some(stored) = crate::fixed::rounded_on_write(&col.column_type, &cv.value) else {
-                continue;
-            };
-            count += 1;
-            if examples.len() < 3 {
-                let lit = crate::literal::literal(col, &cv.value).unwrap_or_default();
-                examples.push(format!("{} {lit} as {stored}", quote_ident(&col.name)));
-            }
-        }
-    }
-    if count == 0 {
-        return None;
-    }
-    let more = if count > examples.len() { ", ..." } else { "" };
+    let (count, examples) = noted_writes(plan, |col, value| {
+        crate::fixed::rounded_on_write(&col.column_type, value)
+            .map(|stored| format!(" as {stored}"))
+    })?;
     let via = match direction {
         Direction::OnTarget => "",
         Direction::ViaReplication => "; run on the source, the REPLACE rounds them there too",
     };
     Some(format!(
         "{}: {count} values written to FLOAT(M,D)/DOUBLE(M,D) columns have more decimals than \
-         the column keeps and are stored rounded ({}{more}), so those rows will still differ \
+         the column keeps and are stored rounded ({examples}), so those rows will still differ \
          after the repair{via}",
         qualified(&plan.table),
-        examples.join(", ")
     ))
+}
+
+/// The values `plan`'s inserts, replaces and updates write that `note` picks (`Some(suffix)`,
+/// shown after the column and its literal): how many, and the first three as
+/// `` `col` literal suffix `` (then `, ...` if there are more). `None` when none is picked.
+fn noted_writes(
+    plan: &TablePlan,
+    note: impl Fn(&Column, &chunker::Value) -> Option<String>,
+) -> Option<(usize, String)> {
+    let mut count = 0;
+    let mut examples = Vec::new();
+    for statement in &plan.statements {
+        let written = match statement {
+            Statement::Insert { values } | Statement::Replace { values } => values,
+            Statement::Update { set, .. } => set,
+            Statement::Delete { .. } => continue,
+        };
+        for cv in written {
+            let Some(col) = plan.table.find_column(&cv.column) else {
+                continue;
+            };
+            let Some(suffix) = note(col, &cv.value) else {
+                continue;
+            };
+            count += 1;
+            if examples.len() < 3 {
+                let lit = crate::literal::literal(col, &cv.value).unwrap_or_default();
+                examples.push(format!("{} {lit}{suffix}", quote_ident(&col.name)));
+            }
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let more = if count > examples.len() { ", ..." } else { "" };
+    Some((count, format!("{}{more}", examples.join(", "))))
 }
 
 /// One statement's text, without trailing `;`.
