@@ -286,8 +286,9 @@ pub fn checksum_chunk_on(
             Params::Positional(binds)
         }
     };
-    let sum = match engine {
-        Engine::Server => {
+    let direct = rows.filter(|r| r.usable());
+    let sum = match (engine, direct) {
+        (Engine::Server, _) => {
             let row: Option<(mysql::Value, mysql::Value)> = conn
                 .exec_first(c.plan.chunk_sql(&scope), params(binds))
                 .map_err(|e| server_err(at.clone(), server, e))?;
@@ -297,22 +298,20 @@ pub fn checksum_chunk_on(
             })?;
             parse_result(&at, &cnt, &crc)?
         }
-        Engine::Client if rows.as_ref().is_some_and(|r| r.usable()) => {
+        (Engine::Client, Some(rows)) => {
             let mut hasher = c.plan.hasher(Some(c.chunk.number));
             let mut text_form = None;
-            if let Some(rows) = rows {
-                read_rows(
-                    rows,
-                    &c.plan.rows_sql(&scope),
-                    &binds,
-                    server,
-                    &at,
-                    &mut |row| push_row_view(&mut hasher, row, table, &at, &mut text_form),
-                )?;
-            }
+            read_rows(
+                rows,
+                &c.plan.rows_sql(&scope),
+                &binds,
+                server,
+                &at,
+                &mut |row| push_row_view(&mut hasher, row, table, &at, &mut text_form),
+            )?;
             hasher.finish()
         }
-        Engine::Client => {
+        (Engine::Client, None) => {
             let mut hasher = c.plan.hasher(Some(c.chunk.number));
             let result = conn
                 .exec_iter(c.plan.rows_sql(&scope), params(binds))
