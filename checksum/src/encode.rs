@@ -44,7 +44,20 @@ pub(crate) fn strong_row<'v, const ZF: bool>(
                 zerofill::pad(out, start, col.zerofill.unwrap_or_default());
                 out.push(b'\'');
             }
-            (ValueRef::Bytes(b), Enc::Raw | Enc::DecimalText) => {
+            (ValueRef::Bytes(b), Enc::Raw) => {
+                out.push(b'\'');
+                push_quoted(out, b);
+                out.push(b'\'');
+            }
+            // DECIMAL text (digits, a sign, a point): nothing `QUOTE` escapes, no scan.
+            (ValueRef::Bytes(b), Enc::DecimalText) if b.len() <= 32 => {
+                out.push(b'\'');
+                if !text::push_short(out, b, |_| true) {
+                    out.extend_from_slice(b);
+                }
+                out.push(b'\'');
+            }
+            (ValueRef::Bytes(b), Enc::DecimalText) => {
                 out.push(b'\'');
                 push_quoted(out, b);
                 out.push(b'\'');
@@ -126,13 +139,10 @@ fn escaped(b: u8) -> [u8; 2] {
 /// found by walking the set bits of each block's mask.
 pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     const BLOCK: usize = 32;
-    // Values of at most 32 bytes (most of them) are first moved into one padded block with
-    // fixed-size copies, tested, and appended whole: no `memcpy` call at all.
-    if let Some(block) = text::short_block(bytes) {
-        if !any_special(&block) {
-            text::put_first(out, &block, bytes.len());
-            return;
-        }
+    // Values of at most 32 bytes (most of them) are tested and appended with fixed-size
+    // copies of their first and last bytes: no `memcpy` call at all.
+    if text::push_short(out, bytes, clean) {
+        return;
     }
     let start = out.len();
     out.extend_from_slice(bytes);
@@ -165,6 +175,13 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
         escape_marked(out, bytes, &mut run, at, mask(&padded));
     }
     out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+}
+
+/// Whether no byte of `bytes` is escaped: no early exit, so a fixed-size array compiles to a
+/// few vector compares.
+#[inline(always)]
+fn clean(bytes: &[u8]) -> bool {
+    bytes.iter().fold(0u8, |hit, &b| hit | u8::from(special(b))) == 0
 }
 
 /// Whether `block` holds a byte to escape: no early exit, so it compiles to a few vector

@@ -25,46 +25,29 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
     // exponent are kept.
     let mut buf = zmij::Buffer::new();
     let text = buf.format_finite(x.abs()).as_bytes();
-    // zmij's text (at most 24 bytes) in one block of spaces, so that testing it and appending
-    // it are fixed-size operations.
-    if let Some(block) = text::short_block(text) {
-        if let Some(len) = server_fixed_len(&block, text.len()) {
-            let fixed = block.get(..len).unwrap_or_default();
-            if !may_tie(x, || significant_digits(fixed)) {
-                if x < 0.0 {
-                    out.push(b'-');
-                }
-                text::put_first(out, &block, len);
-                return;
+    // Between 1e-5 and 1e15 zmij writes fixed notation (decimal exponents -5 to 14), with at
+    // most 15 digits before the point: the server's layout too, but for the `.0` zmij puts
+    // on integers.
+    let abs = x.abs();
+    if (1e-5..1e15).contains(&abs) {
+        let len = if text.ends_with(b".0") {
+            text.len() - 2
+        } else {
+            text.len()
+        };
+        let fixed = text.get(..len).unwrap_or_default();
+        if !may_tie(x, || significant_digits(fixed)) {
+            if x < 0.0 {
+                out.push(b'-');
             }
+            if !text::push_short(out, fixed, |_| true) {
+                out.extend_from_slice(fixed);
+            }
+            return;
         }
     }
     let (digits, exponent) = split_shortest(text);
     finish_double(out, x, digits, exponent, scratch);
-}
-
-/// How much of zmij's text (`len` bytes at the start of `block`, spaces after) the server
-/// writes the same way, `.0` cut off integers (`12.34`, `0.001234`, `120`); `None` for `e`
-/// notation and for 16 or more digits before the point, which the server may write
-/// differently (it switches to `e` notation after 15).
-///
-/// zmij writes fixed notation for decimal exponents -5 to 15: `0.00001234`, `12.34`,
-/// `12340000000.0` (an integer always with `.0`), and `1.234e33` otherwise. The server writes
-/// fixed notation for exponents -15 to 14 (and beyond when digits follow the point), with no
-/// `.0` on integers.
-fn server_fixed_len(block: &[u8; 32], len: usize) -> Option<usize> {
-    // Where the points and `e`s are, as bit masks: no early exit, so a few vector compares.
-    let (points, es) = block
-        .iter()
-        .enumerate()
-        .fold((0u32, 0u32), |(p, e), (i, &b)| {
-            (p | u32::from(b == b'.') << i, e | u32::from(b == b'e') << i)
-        });
-    if es != 0 || points == 0 || points.trailing_zeros() > 15 {
-        return None;
-    }
-    let integer = len >= 2 && block.get(len - 2..len) == Some(b".0".as_slice());
-    Some(if integer { len - 2 } else { len })
 }
 
 /// How many significant digits a fixed-notation number has (`0.00120` → 2, `1200` → 2).
