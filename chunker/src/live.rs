@@ -171,9 +171,11 @@ pub fn load_table<C: Queryable>(conn: &mut C, schema: &str, name: &str) -> Resul
             .any(|w| extra.contains(w));
         let zerofill = schema::zerofill_width(&column_type, &column_type_text);
         let unsigned = schema::unsigned_real(&column_type, &column_type_text);
+        let real_precision = schema::real_precision(&column_type, &column_type_text);
         let mut column = Column::new(col_name, column_type);
         column.zerofill = zerofill;
         column.unsigned = unsigned;
+        column.real_precision = real_precision;
         column.nullable = s(3).is_some_and(|v| v.eq_ignore_ascii_case("YES"));
         column.collation = s(4).map(Collation::new);
         column.generated = generated;

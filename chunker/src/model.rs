@@ -159,6 +159,16 @@ pub struct Column {
     /// [`predicate`](crate::predicate)). `false` for every other type.
     #[serde(default)]
     pub unsigned: bool,
+    /// `M` of a `FLOAT(M,D)` or `DOUBLE(M,D)` column (up to 255): with `D` it bounds what a
+    /// write may store, a magnitude of at most `10^(M-D) - 10^-D` after the server has rounded
+    /// the value to `D` decimals (99999.99 in a `FLOAT(7,2)`); beyond it strict `sql_mode`
+    /// refuses the write (error 1264) and other modes clamp it. The column can still hold
+    /// values beyond it: an in-place `ALTER ... ALGORITHM=INSTANT` that gave the column its
+    /// `(M,D)`, or row-based replication from a plain column, keeps them. `None` for every
+    /// other type, plain `FLOAT` and `DOUBLE` included, and where the model was built without
+    /// it (then no range is assumed).
+    #[serde(default)]
+    pub real_precision: Option<u8>,
 }
 
 impl Column {
@@ -172,6 +182,7 @@ impl Column {
             generated: false,
             zerofill: None,
             unsigned: false,
+            real_precision: None,
         }
     }
 
@@ -209,6 +220,14 @@ impl Column {
     #[must_use]
     pub fn unsigned(mut self) -> Column {
         self.unsigned = true;
+        self
+    }
+
+    /// Builder: sets `M` of a `FLOAT(M,D)` or `DOUBLE(M,D)` column (see
+    /// [`Column::real_precision`](Column#structfield.real_precision)).
+    #[must_use]
+    pub fn real_precision(mut self, m: u8) -> Column {
+        self.real_precision = Some(m);
         self
     }
 }

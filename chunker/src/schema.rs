@@ -133,6 +133,17 @@ pub fn unsigned_real(column_type: &ColumnType, column_type_text: &str) -> bool {
         .any(|word| word == "unsigned" || word == "zerofill")
 }
 
+/// `M` of a `FLOAT(M,D)` or `DOUBLE(M,D)` column (see
+/// [`Column::real_precision`](crate::Column#structfield.real_precision)), from its modelled type
+/// and `COLUMN_TYPE` (`float(7,2) unsigned`); `None` for every other type, plain `FLOAT`,
+/// `FLOAT(p)` and `DOUBLE` included. `COLUMN_TYPE` is the authority, as for `D`.
+pub fn real_precision(column_type: &ColumnType, column_type_text: &str) -> Option<u8> {
+    column_type.real_scale()?;
+    let start = column_type_text.find('(')? + 1;
+    let end = start + column_type_text[start..].find(',')?;
+    column_type_text[start..end].trim().parse().ok()
+}
+
 fn text_kind(data_type: &str) -> TextKind {
     match data_type {
         "char" | "binary" => TextKind::Fixed,
@@ -481,6 +492,26 @@ mod tests {
             let ty = column_type(dt, ct, Some(p), s, None, None).expect(ct);
             assert_eq!(unsigned_real(&ty, ct), want, "{ct}");
             assert_eq!(unsigned_real(&ty, &ct.to_ascii_uppercase()), want, "{ct}");
+        }
+    }
+
+    #[test]
+    fn real_precisions() {
+        // (DATA_TYPE, COLUMN_TYPE as MariaDB 10.11 spells it, NUMERIC_SCALE, M)
+        let cases = [
+            ("float", "float(7,2)", Some(2), Some(7)),
+            ("float", "float(10,4) unsigned zerofill", Some(4), Some(10)),
+            ("double", "double(255,30)", Some(30), Some(255)),
+            ("double", "double( 10 , 3 )", Some(3), Some(10)),
+            ("float", "float", None, None),
+            ("double", "double", None, None),
+            ("decimal", "decimal(10,2)", Some(2), None),
+            ("int", "int(10) unsigned", Some(0), None),
+        ];
+        for (dt, ct, s, want) in cases {
+            let ty = column_type(dt, ct, Some(10), s, None, None).expect(ct);
+            assert_eq!(real_precision(&ty, ct), want, "{ct}");
+            assert_eq!(real_precision(&ty, &ct.to_ascii_uppercase()), want, "{ct}");
         }
     }
 
