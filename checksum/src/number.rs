@@ -30,11 +30,11 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
     // on integers.
     let abs = x.abs();
     if (1e-5..1e15).contains(&abs) {
-        let len = if text.ends_with(b".0") {
-            text.len() - 2
-        } else {
-            text.len()
-        };
+        // Integers (told by the value: reading zmij's last bytes back would wait for its
+        // stores) lose their `.0`.
+        let len = text
+            .len()
+            .saturating_sub(if abs.fract() == 0.0 { 2 } else { 0 });
         let fixed = text.get(..len).unwrap_or_default();
         if !may_tie(x, || significant_digits(fixed)) {
             if x < 0.0 {
