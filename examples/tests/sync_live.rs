@@ -288,6 +288,7 @@ fn safeguards_refuse_the_wrong_side_and_replica_writes() -> TestResult {
             }],
             exact: false,
         }],
+        unrepairable: Vec::new(),
     });
     let e = sync_plan::live::check_deletes_against_source(&mut on_primary, &wrong)
         .err()

@@ -180,7 +180,7 @@ pub fn same_row(a: &Row, b: &Row) -> bool {
 }
 
 /// An injective byte form of a row under [`same_value`] equality.
-fn exact_row_bytes(row: &Row) -> Vec<u8> {
+pub(crate) fn exact_row_bytes(row: &Row) -> Vec<u8> {
     let mut out = Vec::new();
     for v in row {
         let (tag, body): (u8, Vec<u8>) = match v {

@@ -15,31 +15,80 @@
 //! A float with more decimals than `D` (kept by an in-place `ALTER TABLE ...
 //! ALGORITHM=INSTANT` that gave the column its `(M,D)`, or written by row-based replication from
 //! a plain FLOAT) cannot be written at all, since every write is rounded; its literal is then
-//! the float's own, which the column rounds (0.125 in a FLOAT(7,2) becomes 0.12).
-//! [`rounded_on_write`] tells which written values that happens to, for the plan's warnings.
+//! the float's own, which the column rounds (0.125 in a FLOAT(7,2) becomes 0.12). Nor can a
+//! value whose rounded magnitude exceeds `10^(M-D) - 10^-D` (`truncate_double`'s limit, in
+//! doubles; `FLT_MAX` or `DBL_MAX` when smaller), which the same kinds of change leave behind:
+//! strict `sql_mode` refuses it (error 1264), other modes clamp it. [`stored_on_write`] tells
+//! which written values either happens to, and what the column makes of them.
 
-use chunker::{ColumnType, Value};
+use chunker::{Column, ColumnType, Value};
 
 use crate::literal::{double_literal, float_literal};
+use crate::unrepairable::Stored;
 
-/// The literal of what a `FLOAT(M,D)`/`DOUBLE(M,D)` column stores when `value` is written to it,
-/// when that differs from `value` (a value with more decimals than `D`): `1.25e-1` in a
-/// FLOAT(7,2) is stored as `1.2e-1`. `None` for every other column and value. Values beyond the
-/// declared range are not caught here (the model does not know `M`): strict mode refuses them.
-pub(crate) fn rounded_on_write(column_type: &ColumnType, value: &Value) -> Option<String> {
-    match (column_type, value) {
+/// What a `FLOAT(M,D)`/`DOUBLE(M,D)` column does with `value` written to it (as the plan's
+/// literal), when that is not to store `value` bit for bit: [`Stored::Rounded`] to `D`
+/// decimals (`1.25e-1` in a FLOAT(7,2) is stored as `1.2e-1`, and `-0e0` as `0e0`), or
+/// [`Stored::OutOfRange`] once rounded (`1.2345679e5` in a FLOAT(7,2), at most 99999.99; only
+/// when the model knows `M`). `None` for every other column and value, and for a negative value
+/// of an `UNSIGNED` column, which the server refuses whatever its type (the plan warns of those
+/// writes separately).
+pub(crate) fn stored_on_write(column: &Column, value: &Value) -> Option<Stored> {
+    let negative = |x: f64| x < 0.0;
+    match (&column.column_type, value) {
         (ColumnType::Float { scale: Some(d) }, Value::Float(f)) if f.is_finite() => {
-            let stored = stores_as(&float_md_literal(*f, *d).ok()?, *d)?;
-            (stored != *f).then(|| float_literal(stored).ok()).flatten()
+            if column.unsigned && negative(f64::from(*f)) {
+                return None;
+            }
+            let written: f64 = float_md_literal(*f, *d).ok()?.parse().ok()?;
+            let rounded = round_to(written, *d);
+            let limit = f64::from(f32::MAX);
+            if let Some(max) = beyond_range(rounded, column.real_precision, *d, limit) {
+                return Some(Stored::OutOfRange { max });
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            let stored = rounded as f32;
+            (stored.to_bits() != f.to_bits()).then_some(Stored::Rounded(Value::Float(stored)))
         }
         (ColumnType::Double { scale: Some(d) }, Value::Double(x)) if x.is_finite() => {
-            let stored = round_to(*x, *d);
-            (stored != *x)
-                .then(|| double_literal(stored).ok())
-                .flatten()
+            if column.unsigned && negative(*x) {
+                return None;
+            }
+            let rounded = round_to(*x, *d);
+            if let Some(max) = beyond_range(rounded, column.real_precision, *d, f64::MAX) {
+                return Some(Stored::OutOfRange { max });
+            }
+            (rounded.to_bits() != x.to_bits()).then_some(Stored::Rounded(Value::Double(rounded)))
         }
         _ => None,
     }
+}
+
+/// The largest magnitude a `(M,D)` column takes as decimal text (`99999.99`) when `rounded`
+/// (a value already rounded to `D` decimals) is beyond it, as `truncate_double` decides:
+/// `10^(M-D) - 1/10^D` in doubles, or `type_max` when that is smaller. `None` within the range,
+/// and when `M` is unknown.
+fn beyond_range(rounded: f64, precision: Option<u8>, scale: u8, type_max: f64) -> Option<String> {
+    let m = precision?;
+    let whole = m.saturating_sub(scale);
+    let max = (power_of_ten(whole) - 1.0 / power_of_ten(scale)).min(type_max);
+    if rounded.abs() <= max {
+        return None;
+    }
+    if max == type_max {
+        return double_literal(type_max).ok();
+    }
+    let nines = |n: u8| "9".repeat(usize::from(n));
+    Some(match (whole, scale) {
+        (0, _) => format!("0.{}", nines(scale)),
+        (_, 0) => nines(whole),
+        _ => format!("{}.{}", nines(whole), nines(scale)),
+    })
+}
+
+/// The server's `10^n` (the correctly rounded double of `1en`, its `log_10[n]`).
+fn power_of_ten(n: u8) -> f64 {
+    format!("1e{n}").parse().unwrap_or(f64::INFINITY)
 }
 
 /// The literal for `f` in a `FLOAT(M,D)` column with `scale` = `D`.
@@ -90,7 +139,7 @@ fn stores_as(text: &str, scale: u8) -> Option<f32> {
 /// `truncate_double`'s rounding: `floor(x) + rint((x - floor(x)) * 10^D) / 10^D`, in doubles,
 /// with the server's `10^D` (the correctly rounded double of `1eD`).
 fn round_to(x: f64, scale: u8) -> f64 {
-    let p: f64 = format!("1e{scale}").parse().unwrap_or(1.0);
+    let p = power_of_ten(scale);
     let whole = x.floor();
     whole + ((x - whole) * p).round_ties_even() / p
 }
@@ -169,28 +218,107 @@ mod tests {
 
     #[test]
     fn writes_that_the_column_rounds_are_known() {
-        let float = |d| ColumnType::Float { scale: Some(d) };
-        let double = |d| ColumnType::Double { scale: Some(d) };
+        let float = |d| Column::new("f", ColumnType::Float { scale: Some(d) });
+        let double = |d| Column::new("d", ColumnType::Double { scale: Some(d) });
         let f = |x| Value::Float(x);
-        assert_eq!(
-            rounded_on_write(&float(2), &f(0.125)),
-            Some("1.2e-1".into())
-        );
-        assert_eq!(
-            rounded_on_write(&float(2), &f(5.4321)),
-            Some("5.43e0".into())
-        );
-        assert_eq!(rounded_on_write(&float(2), &f(2.67)), None);
-        assert_eq!(rounded_on_write(&float(4), &f(1e6)), None);
-        assert_eq!(rounded_on_write(&float(2), &f(-0.0)), None);
+        let rounded = |v| Some(Stored::Rounded(v));
+        assert_eq!(stored_on_write(&float(2), &f(0.125)), rounded(f(0.12)));
+        assert_eq!(stored_on_write(&float(2), &f(5.4321)), rounded(f(5.43)));
+        assert_eq!(stored_on_write(&float(2), &f(2.67)), None);
+        assert_eq!(stored_on_write(&float(4), &f(1e6)), None);
+        // The server's arithmetic turns -0 into +0 (-0 + 0 in `floor(x) + ...`): the bits differ.
+        assert_eq!(stored_on_write(&float(2), &f(-0.0)), rounded(f(0.0)));
+        assert_eq!(stored_on_write(&float(2), &f(0.0)), None);
         let x = Value::Double(7.12345);
-        assert_eq!(rounded_on_write(&double(3), &x), Some("7.123e0".into()));
-        assert_eq!(rounded_on_write(&double(5), &x), None);
         assert_eq!(
-            rounded_on_write(&ColumnType::Float { scale: None }, &f(0.125)),
+            stored_on_write(&double(3), &x),
+            rounded(Value::Double(7.123))
+        );
+        assert_eq!(stored_on_write(&double(5), &x), None);
+        let plain = Column::new("p", ColumnType::Float { scale: None });
+        assert_eq!(stored_on_write(&plain, &f(0.125)), None);
+        assert_eq!(stored_on_write(&float(2), &Value::Null), None);
+        // A negative value of an UNSIGNED column is refused whatever it rounds to: not here.
+        assert_eq!(stored_on_write(&float(2).unsigned(), &f(-0.125)), None);
+        assert_eq!(
+            stored_on_write(&float(2).unsigned(), &f(0.125)),
+            rounded(f(0.12))
+        );
+    }
+
+    #[test]
+    fn writes_beyond_the_declared_range_are_known() {
+        let float = |m, d| Column::new("f", ColumnType::Float { scale: Some(d) }).real_precision(m);
+        let double =
+            |m, d| Column::new("d", ColumnType::Double { scale: Some(d) }).real_precision(m);
+        let out = |max: &str| Some(Stored::OutOfRange { max: max.into() });
+        // FLOAT(7,2) takes magnitudes up to 99999.99, checked after rounding.
+        assert_eq!(
+            stored_on_write(&float(7, 2), &Value::Float(99_999.99)),
             None
         );
-        assert_eq!(rounded_on_write(&float(2), &Value::Null), None);
+        assert_eq!(
+            stored_on_write(&float(7, 2), &Value::Float(-99_999.99)),
+            None
+        );
+        assert_eq!(
+            stored_on_write(&float(7, 2), &Value::Float(123_456.79)),
+            out("99999.99")
+        );
+        assert_eq!(
+            stored_on_write(&float(7, 2), &Value::Float(-1e20)),
+            out("99999.99")
+        );
+        // The float above 99999.99 is 1e5: beyond, whatever its literal.
+        assert_eq!(
+            stored_on_write(&float(7, 2), &Value::Float(1e5)),
+            out("99999.99")
+        );
+        // The range is checked after rounding: 99999.994 in a DOUBLE(7,2) becomes 99999.99.
+        assert_eq!(
+            stored_on_write(&double(7, 2), &Value::Double(99_999.994)),
+            Some(Stored::Rounded(Value::Double(99_999.99)))
+        );
+        assert_eq!(
+            stored_on_write(&double(7, 2), &Value::Double(99_999.996)),
+            out("99999.99")
+        );
+        // Without `M` the model assumes no range (123456.79 rounds to the same float);
+        // rounding is still known.
+        let no_m = Column::new("f", ColumnType::Float { scale: Some(2) });
+        assert_eq!(stored_on_write(&no_m, &Value::Float(123_456.79)), None);
+        assert_eq!(
+            stored_on_write(&no_m, &Value::Float(0.125)),
+            Some(Stored::Rounded(Value::Float(0.12)))
+        );
+        // FLOAT(10,4)'s maximum is stored as the float 1e6, written as 999999.9688: in range.
+        assert_eq!(stored_on_write(&float(10, 4), &Value::Float(1e6)), None);
+        assert_eq!(
+            stored_on_write(&float(4, 4), &Value::Float(1.0)),
+            out("0.9999")
+        );
+        assert_eq!(stored_on_write(&float(3, 0), &Value::Float(999.0)), None);
+        assert_eq!(
+            stored_on_write(&float(3, 0), &Value::Float(999.7)),
+            out("999")
+        );
+        // DOUBLE(10,3): 9999999.999 at most.
+        let d = |x| Value::Double(x);
+        assert_eq!(stored_on_write(&double(10, 3), &d(9_999_999.999)), None);
+        assert_eq!(
+            stored_on_write(&double(10, 3), &d(10_000_000.5)),
+            out("9999999.999")
+        );
+        // FLOAT(255,30) is bounded by the float range alone, which no float exceeds.
+        assert_eq!(
+            stored_on_write(&float(255, 30), &Value::Float(f32::MAX)),
+            None
+        );
+        // DOUBLE(255,0) ends at 10^255 - 1, below the double range.
+        assert_eq!(
+            stored_on_write(&double(255, 0), &d(1e300)),
+            out(&"9".repeat(255))
+        );
     }
 
     #[test]

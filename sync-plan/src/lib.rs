@@ -51,6 +51,7 @@
 //! | [`IdentityKey`], [`CompareKey`], [`KeyPart`] | which key pairs rows; bytes equal exactly when the server's collation says equal |
 //! | [`diff_rows`], [`diff_keyed`], [`diff_multiset`] → [`Difference`] | the row differences of one range |
 //! | [`plan_table`], [`PlanOptions`], [`Direction`], [`Style`] → [`TablePlan`], [`Statement`] | the structured repair |
+//! | [`Unrepairable`], [`Unwritable`], [`Stored`], [`Fate`] | rows no statement can repair: what a write would store, and what the plan does with them |
 //! | [`Plan`] ([`Plan::to_sql`], [`Plan::to_json`]), [`statement_sql`], [`session_header`] | the whole repair: source of truth, target, where it runs, as a script or JSON |
 //! | [`literal()`], [`literal`](mod@literal) | exact SQL literals, with the rules per type |
 //! | [`check_direction`], [`ServerFacts`] | the wrong-side and replica-write safeguards |
@@ -77,13 +78,39 @@
 //! `(k + 0e0) <=>` deleted 1). Such a value is therefore matched as the chunker bounds `k = v`
 //! ([`chunker::predicate::rounded_range`]): `k >= CAST('0.12' AS DECIMAL(65,2)) AND k <=
 //! CAST('0.16' AS DECIMAL(65,2)) AND (k + 0e0) = 1.3500000536441803e-1`, which reads an index
-//! range and compares exactly. **What no statement can do** is write such a value: every
-//! `INSERT`, `REPLACE` or `UPDATE` rounds it to `D` decimals (0.1337 is stored as 0.13), so a
-//! row the target lacks, or a changed row of such a keyed table, whose source value has more
-//! decimals than `D`, still differs after the repair (by that rounding; and where another row
-//! already holds the rounded key, the insert fails on the duplicate key and its transaction is
-//! rolled back). [`Plan::warnings`] names those values, [`Plan::to_sql`] writes them as
-//! `-- warning:` lines, and `table-sync` prints them and exits 1 with the rows that remain.
+//! range and compares exactly.
+//!
+//! # Rows no statement can repair
+//!
+//! **What no statement can do** is write such a value: every `INSERT`, `REPLACE` or `UPDATE`
+//! rounds it to `D` decimals (0.1337 is stored as 0.13), so the row would still differ after
+//! the repair, and re-running it would write the same rows again on every run. Nor can a write
+//! store a value whose rounded magnitude exceeds what `M,D` allows (`10^(M-D) - 10^-D`:
+//! 123456.79 in a `FLOAT(7,2)`, kept the same way): the plan's strict `sql_mode` refuses it
+//! (error 1264) and other modes clamp it. [`plan_table`] computes in Rust, from the column
+//! definition, what the target would store for every value it writes (the server's
+//! `truncate_double`, `fixed.rs`), and reports every row whose statement would store something
+//! else as an [`Unrepairable`] in [`TablePlan::unrepairable`]: table, key (every column in a
+//! table compared as a multiset), column, the source's value, what the target would store
+//! ([`Stored`]) and what it has now. [`Unrepairable::describe`] gives the line for the DBA:
+//!
+//! ```text
+//! `fk`.`t` row `id`=3: cannot be repaired by writing: the target column's type rounds it: `f` 5.4321e0 is stored as 5.43e0 by FLOAT(7,2), the target has 9.9e1; left out of the statements
+//! ```
+//!
+//! By default such rows are **left out** of the statements ([`Fate::LeftOut`]; an `UPDATE`
+//! still sets the row's other changed columns, while an `INSERT`, `REPLACE` or delete and
+//! insert, which write the whole row, are left out whole), so a re-run plans nothing for them
+//! and says why. [`PlanOptions::include_unrepairable`] writes them anyway ([`Fate::Written`]:
+//! rounded, or refused, which stops the script; [`Plan::warnings`] says which; where another
+//! row already holds the rounded key, the insert fails on the duplicate key; and through
+//! replication the `REPLACE` rounds the source's own row too). A row the target already holds
+//! as a write would store it (what an earlier repair wrote; in a multiset, the extra copy that
+//! is the missing row rounded) gets no statement either way ([`Fate::AlreadyStored`]).
+//! [`Plan::to_sql`] lists them all as `-- cannot repair:` lines under its header,
+//! [`Plan::to_json`] carries them, and `table-sync` prints them and exits 1, since those rows
+//! still differ. Without `M` in the model ([`chunker::Column`]'s `real_precision`), no range is
+//! assumed.
 //!
 //! # Features
 //!
@@ -129,6 +156,7 @@ pub mod literal;
 mod plan;
 mod safety;
 mod sql;
+mod unrepairable;
 
 #[cfg(feature = "mysql")]
 pub mod live;
@@ -142,6 +170,7 @@ pub use plan::{
 };
 pub use safety::{check_direction, ServerFacts, Upstream};
 pub use sql::{session_header, statement_sql, trace_comment, DEFAULT_BATCH, SESSION_SQL_MODE};
+pub use unrepairable::{Fate, Stored, Unrepairable, Unwritable};
 
 /// The session time zone under which this crate reads and writes `TIMESTAMP` values.
 pub const SESSION_TIME_ZONE: &str = "+00:00";

@@ -182,6 +182,7 @@ fn exact_match_finds_fixed_decimal_values_through_a_widened_range() {
         table,
         key: None,
         statements: vec![],
+        unrepairable: vec![],
     };
     assert_eq!(
         crate::statement_sql(&plan, &delete).unwrap(),
@@ -241,6 +242,7 @@ fn negative_values_of_unsigned_columns_are_matched_below_zero_exactly() {
         table,
         key: None,
         statements: vec![],
+        unrepairable: vec![],
     };
     let delete = crate::Statement::Delete {
         by: vec![cv("c", Value::text("-1.50"))],

@@ -3,9 +3,12 @@
 use chunker::{Table, Value};
 use serde::{Deserialize, Serialize};
 
-use crate::diff::Difference;
+use crate::diff::{same_row, Difference};
 use crate::error::Error;
 use crate::key::{IdentityKey, Row};
+use crate::unrepairable::{as_stored, unwritable, Fate, Unrepairable, Unwritable};
+
+mod multiset;
 
 /// Where the statements run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +49,14 @@ pub struct PlanOptions {
     pub direction: Direction,
     /// How rows are written.
     pub style: Style,
+    /// Whether rows no statement can repair (the target column's type rounds the source's
+    /// value, or cannot hold it: see [`Unrepairable`]) are written anyway. `false` by default:
+    /// they are left out of the statements and only reported, so a re-run plans nothing for
+    /// them. Writing them stores what [`Stored`](crate::Stored) says, and the row still differs afterwards
+    /// (a value beyond the column's range stops the script: the server refuses it); with
+    /// [`Direction::ViaReplication`] the `REPLACE` rounds the source's own row too.
+    #[serde(default)]
+    pub include_unrepairable: bool,
 }
 
 impl Default for PlanOptions {
@@ -53,6 +64,7 @@ impl Default for PlanOptions {
         PlanOptions {
             direction: Direction::OnTarget,
             style: Style::Minimal,
+            include_unrepairable: false,
         }
     }
 }
@@ -118,6 +130,10 @@ pub struct TablePlan {
     pub key: Option<IdentityKey>,
     /// Statements in execution order: deletes, replaces, inserts, updates.
     pub statements: Vec<Statement>,
+    /// The differing rows no statement can repair (see [`Unrepairable`]), in the order of the
+    /// differences, whether left out of [`TablePlan::statements`] or written anyway.
+    #[serde(default)]
+    pub unrepairable: Vec<Unrepairable>,
 }
 
 /// A whole repair: which side is the truth, which is repaired, where the statements run.
@@ -152,6 +168,24 @@ impl Plan {
         self.tables.iter().map(|t| t.statements.len()).sum()
     }
 
+    /// The number of rows (copies counted) no statement can repair, over all tables: the
+    /// target still differs by them after the plan ran.
+    pub fn unrepairable_count(&self) -> u64 {
+        self.tables
+            .iter()
+            .flat_map(|t| &t.unrepairable)
+            .map(|u| u.count)
+            .sum()
+    }
+
+    /// One line per row no statement can repair ([`Unrepairable::describe`]), table by table.
+    pub fn unrepairable_lines(&self) -> Vec<String> {
+        self.tables
+            .iter()
+            .flat_map(|t| t.unrepairable.iter().map(|u| u.describe(&t.table)))
+            .collect()
+    }
+
     /// The plan as pretty JSON.
     pub fn to_json(&self) -> Result<String, Error> {
         serde_json::to_string_pretty(self).map_err(|e| Error::Json(e.to_string()))
@@ -164,6 +198,12 @@ impl Plan {
 }
 
 /// Plans the statements that turn the target's rows into the source's, from the differences.
+///
+/// A row whose statement would write a value the target column's type rounds or cannot hold
+/// is reported in [`TablePlan::unrepairable`] and, unless
+/// [`PlanOptions::include_unrepairable`], left out of the statements (an `UPDATE` keeps the
+/// columns it can write). A row the target already holds as a write would store it gets no
+/// statement either way.
 pub fn plan_table(
     table: &Table,
     differences: &[Difference],
@@ -172,16 +212,11 @@ pub fn plan_table(
     let key = IdentityKey::choose(table);
     let via = options.direction == Direction::ViaReplication;
     let replace = via || options.style == Style::Replace;
+    let include = options.include_unrepairable;
+    let every = 0..table.columns.len();
     let mut statements = Vec::new();
-    let writable = |row: &Row| -> Vec<ColumnValue> {
-        table
-            .columns
-            .iter()
-            .zip(row)
-            .filter(|(c, _)| !c.generated)
-            .map(|(c, v)| cv(&c.name, v))
-            .collect()
-    };
+    let mut unrepairable = Vec::new();
+    let writable = |row: &Row| writable(table, row);
     let Some(key) = key else {
         if via {
             return Err(Error::NeedsUniqueKey {
@@ -189,43 +224,19 @@ pub fn plan_table(
                 what: "repairing through replication",
             });
         }
-        for d in differences {
-            match d {
-                Difference::Missing { row, count } => {
-                    let values = writable(row);
-                    for _ in 0..*count {
-                        statements.push(Statement::Insert {
-                            values: values.clone(),
-                        });
-                    }
-                }
-                Difference::Extra { row, count } => {
-                    let by: Vec<ColumnValue> = table
-                        .columns
-                        .iter()
-                        .zip(row)
-                        .map(|(c, v)| cv(&c.name, v))
-                        .collect();
-                    for _ in 0..*count {
-                        statements.push(Statement::Delete {
-                            by: by.clone(),
-                            exact: true,
-                        });
-                    }
-                }
-                Difference::Changed { .. } => {
-                    return Err(Error::NeedsUniqueKey {
-                        table: table.qualified_name(),
-                        what: "a changed row (rather than a missing or extra one)",
-                    })
-                }
-            }
-        }
+        multiset::plan(
+            table,
+            differences,
+            include,
+            &mut statements,
+            &mut unrepairable,
+        )?;
         statements.sort_by_key(Statement::rank);
         return Ok(TablePlan {
             table: table.clone(),
             key: None,
             statements,
+            unrepairable,
         });
     };
     let by_key = |row: &Row| -> Vec<ColumnValue> {
@@ -245,29 +256,60 @@ pub fn plan_table(
                 && ix.columns.iter().any(|p| p.name.eq_ignore_ascii_case(name))
         })
     };
+    let fate = |settled: bool| match (settled, include) {
+        (true, _) => Fate::AlreadyStored,
+        (false, true) => Fate::Written,
+        (false, false) => Fate::LeftOut,
+    };
+    let mut report = |row: &Row, lost: Vec<(usize, Unwritable)>, fate: Fate| {
+        unrepairable.push(Unrepairable {
+            row: by_key(row),
+            count: 1,
+            values: lost.into_iter().map(|(_, u)| u).collect(),
+            fate,
+        });
+    };
     for d in differences {
         match d {
-            Difference::Missing { row, .. } if replace => statements.push(Statement::Replace {
-                values: writable(row),
-            }),
-            Difference::Missing { row, .. } => statements.push(Statement::Insert {
-                values: writable(row),
-            }),
+            Difference::Missing { row, .. } => {
+                let lost = unwritable(table, row, every.clone(), None);
+                if !lost.is_empty() {
+                    report(row, lost, fate(false));
+                    if !include {
+                        continue;
+                    }
+                }
+                let values = writable(row);
+                statements.push(if replace {
+                    Statement::Replace { values }
+                } else {
+                    Statement::Insert { values }
+                });
+            }
             Difference::Extra { row, .. } => statements.push(Statement::Delete {
                 by: by_key(row),
                 exact: false,
             }),
-            Difference::Changed { source, .. } if replace => {
-                statements.push(Statement::Replace {
-                    values: writable(source),
-                });
-            }
             Difference::Changed {
                 source,
                 target,
                 columns,
-            } => {
-                if columns.iter().any(|&c| in_other_unique(c)) {
+            } if replace || columns.iter().any(|&c| in_other_unique(c)) => {
+                // The whole row is written: every column's value counts.
+                let lost = unwritable(table, source, every.clone(), Some(target));
+                if !lost.is_empty() {
+                    let settled =
+                        as_stored(source, &lost).is_some_and(|stored| same_row(&stored, target));
+                    report(source, lost, fate(settled));
+                    if settled || !include {
+                        continue;
+                    }
+                }
+                if replace {
+                    statements.push(Statement::Replace {
+                        values: writable(source),
+                    });
+                } else {
                     statements.push(Statement::Delete {
                         by: by_key(target),
                         exact: false,
@@ -275,14 +317,32 @@ pub fn plan_table(
                     statements.push(Statement::Insert {
                         values: writable(source),
                     });
-                    continue;
                 }
+            }
+            Difference::Changed {
+                source,
+                target,
+                columns,
+            } => {
+                let lost = unwritable(table, source, columns.iter().copied(), Some(target));
+                // The columns a write cannot store are set only when asked to, and never
+                // when the target already holds what the write stores.
+                let skipped = |i: usize| {
+                    lost.iter()
+                        .find(|(at, _)| *at == i)
+                        .is_some_and(|(_, u)| !include || u.settled())
+                };
                 let set: Vec<ColumnValue> = columns
                     .iter()
+                    .filter(|&&i| !skipped(i))
                     .filter_map(|&i| Some((table.columns.get(i)?, source.get(i)?)))
                     .filter(|(c, _)| !c.generated)
                     .map(|(c, v)| cv(&c.name, v))
                     .collect();
+                if !lost.is_empty() {
+                    let settled = lost.iter().all(|(_, u)| u.settled());
+                    report(source, lost, fate(settled));
+                }
                 if !set.is_empty() {
                     statements.push(Statement::Update {
                         set,
@@ -297,10 +357,22 @@ pub fn plan_table(
         table: table.clone(),
         key: Some(key),
         statements,
+        unrepairable,
     })
 }
 
-fn cv(column: &str, value: &Value) -> ColumnValue {
+/// The values of `row`'s writable (non-generated) columns.
+pub(crate) fn writable(table: &Table, row: &Row) -> Vec<ColumnValue> {
+    table
+        .columns
+        .iter()
+        .zip(row)
+        .filter(|(c, _)| !c.generated)
+        .map(|(c, v)| cv(&c.name, v))
+        .collect()
+}
+
+pub(crate) fn cv(column: &str, value: &Value) -> ColumnValue {
     ColumnValue {
         column: column.to_string(),
         value: value.clone(),
@@ -359,7 +431,7 @@ mod tests {
         let diffs = crate::diff_rows(&t, &[row(1, 1), row(2, 2)], &[row(1, 5), row(3, 3)]).unwrap();
         let via = PlanOptions {
             direction: Direction::ViaReplication,
-            style: Style::Minimal,
+            ..PlanOptions::default()
         };
         let p = plan_table(&t, &diffs, via).unwrap();
         assert!(matches!(

@@ -9,6 +9,7 @@ use chunker::{Column, Table};
 use crate::error::Error;
 use crate::literal::{exact_match, guarded_compare, literal_in};
 use crate::plan::{ColumnValue, Direction, Plan, Statement, TablePlan};
+use crate::unrepairable::Stored;
 
 /// The `sql_mode` a plan runs under: strict, so nothing is silently truncated;
 /// `NO_AUTO_VALUE_ON_ZERO`, so a stored `0` in an AUTO_INCREMENT column is written as `0`; and
@@ -69,6 +70,9 @@ impl Plan {
         for w in self.warnings() {
             out.push_str(&format!("-- warning: {}\n", comment_safe(&w)));
         }
+        for line in self.unrepairable_lines() {
+            out.push_str(&format!("-- cannot repair: {}\n", comment_safe(&line)));
+        }
         for s in session_header(self) {
             out.push_str(&s);
             out.push_str(";\n");
@@ -94,19 +98,25 @@ impl Plan {
 }
 
 impl Plan {
-    /// What the plan cannot repair, one line per table (empty for most plans): values written
-    /// to `FLOAT(M,D)`/`DOUBLE(M,D)` columns with more decimals than `D` (kept by an in-place
-    /// `ALTER`, or by row-based replication from a plain column), which the server rounds on
-    /// every write, so those rows still differ after the repair; and negative values written
-    /// to `UNSIGNED` `FLOAT`/`DOUBLE`/`DECIMAL` columns (put there by row-based replication from
-    /// a signed column), which the server refuses, so the script stops at the first of them.
-    /// [`Plan::to_sql`] writes them as `-- warning:` lines under its header.
+    /// What the plan's statements cannot do, one line per table and kind (empty for most
+    /// plans): values written to `FLOAT(M,D)`/`DOUBLE(M,D)` columns with more decimals than
+    /// `D` (kept by an in-place `ALTER`, or by row-based replication from a plain column),
+    /// which the server rounds on every write, so those rows still differ after the repair;
+    /// values written to such columns beyond the range `M,D` allows, which the server refuses;
+    /// and negative values written to `UNSIGNED` `FLOAT`/`DOUBLE`/`DECIMAL` columns (put there
+    /// by row-based replication from a signed column), which the server refuses, so the script
+    /// stops at the first of them. The first two only come with
+    /// [`PlanOptions::include_unrepairable`](crate::PlanOptions): by default such rows are
+    /// left out of the statements and listed by [`Plan::unrepairable_lines`].
+    /// [`Plan::to_sql`] writes the warnings as `-- warning:` lines under its header, then the
+    /// rows no statement can repair as `-- cannot repair:` lines.
     pub fn warnings(&self) -> Vec<String> {
         self.tables
             .iter()
             .flat_map(|tp| {
                 [
                     rounded_writes(tp, self.direction),
+                    out_of_range_writes(tp),
                     negative_unsigned_writes(tp),
                 ]
             })
@@ -132,12 +142,36 @@ fn negative_unsigned_writes(plan: &TablePlan) -> Option<String> {
     ))
 }
 
+/// The warning for `plan`'s writes beyond the range of their `FLOAT(M,D)`/`DOUBLE(M,D)`
+/// columns, which the server refuses in the plan's strict `sql_mode` (error 1264).
+fn out_of_range_writes(plan: &TablePlan) -> Option<String> {
+    let (count, examples) =
+        noted_writes(plan, |col, value| {
+            match crate::fixed::stored_on_write(col, value)? {
+                Stored::OutOfRange { max } => Some(format!(" beyond {max}")),
+                Stored::Rounded(_) => None,
+            }
+        })?;
+    Some(format!(
+        "{}: {count} values written to FLOAT(M,D)/DOUBLE(M,D) columns are beyond the range the \
+         column allows ({examples}), which the server refuses (error 1264, out of range), so \
+         the script stops at the first of them",
+        qualified(&plan.table),
+    ))
+}
+
 /// The warning for `plan`'s writes that its `FLOAT(M,D)`/`DOUBLE(M,D)` columns round.
 fn rounded_writes(plan: &TablePlan, direction: Direction) -> Option<String> {
-    let (count, examples) = noted_writes(plan, |col, value| {
-        crate::fixed::rounded_on_write(&col.column_type, value)
-            .map(|stored| format!(" as {stored}"))
-    })?;
+    let (count, examples) =
+        noted_writes(plan, |col, value| {
+            match crate::fixed::stored_on_write(col, value)? {
+                Stored::Rounded(stored) => {
+                    let lit = crate::literal::literal(col, &stored).unwrap_or_default();
+                    Some(format!(" as {lit}"))
+                }
+                Stored::OutOfRange { .. } => None,
+            }
+        })?;
     let via = match direction {
         Direction::OnTarget => "",
         Direction::ViaReplication => "; run on the source, the REPLACE rounds them there too",
@@ -288,6 +322,14 @@ mod tests {
 
     use crate::{diff_rows, plan_table, Direction, Plan, PlanOptions};
 
+    /// Rows no statement can repair are written only when asked to.
+    fn include() -> PlanOptions {
+        PlanOptions {
+            include_unrepairable: true,
+            ..PlanOptions::default()
+        }
+    }
+
     #[test]
     fn rounded_fixed_decimal_writes_are_warned_of() {
         let table = Table::new("s", "t")
@@ -306,7 +348,7 @@ mod tests {
         let diffs = diff_rows(&table, &source, &[]).unwrap();
         let mut plan = Plan::new("src", "dst", Direction::OnTarget);
         plan.tables
-            .push(plan_table(&table, &diffs, PlanOptions::default()).unwrap());
+            .push(plan_table(&table, &diffs, include()).unwrap());
         let warning = "`s`.`t`: 2 values written to FLOAT(M,D)/DOUBLE(M,D) columns have more \
              decimals than the column keeps and are stored rounded (`k` 1.25e-1 as 1.2e-1, `k` \
              5.4321e0 as 5.43e0), so those rows will still differ after the repair";
@@ -314,10 +356,45 @@ mod tests {
         let script = plan.to_sql(500, false).unwrap();
         assert!(
             script.contains(&format!(
-                "-- run this on the TARGET\n-- warning: {warning}\nSET"
+                "-- run this on the TARGET\n-- warning: {warning}\n-- cannot repair: `s`.`t` \
+                 row `id`=1, `k`=1.25e-1: cannot be repaired by writing: the target column's \
+                 type rounds it: `k` 1.25e-1 is stored as 1.2e-1 by FLOAT(M,2), the target lacks \
+                 the row; written anyway, so the row still differs afterwards\n-- cannot \
+                 repair: "
             )),
             "{script}"
         );
+        // Through replication the REPLACE runs on the source, and rounds it there too.
+        let via = PlanOptions {
+            direction: Direction::ViaReplication,
+            ..include()
+        };
+        let keyed = Table::new("s", "r")
+            .column(Column::new(
+                "id",
+                ColumnType::Integer {
+                    bytes: 4,
+                    unsigned: false,
+                },
+            ))
+            .column(Column::new("k", ColumnType::Float { scale: Some(2) }))
+            .index(Index::primary(["id"]));
+        let mut through = Plan::new("src", "dst", Direction::ViaReplication);
+        let rounded = diff_rows(&keyed, &[row(1, 0.125)], &[]).unwrap();
+        through
+            .tables
+            .push(plan_table(&keyed, &rounded, via).unwrap());
+        assert!(
+            through.warnings()[0]
+                .ends_with("; run on the source, the REPLACE rounds them there too"),
+            "{:?}",
+            through.warnings()
+        );
+        // By default the two rows are left out of the statements, and no write is warned of.
+        plan.tables[0] = plan_table(&table, &diffs, PlanOptions::default()).unwrap();
+        assert!(plan.warnings().is_empty());
+        assert_eq!(plan.statement_count(), 1);
+        assert_eq!(plan.unrepairable_count(), 2);
 
         // Negative values written to an UNSIGNED DOUBLE column: refused by the server.
         let unsigned = Table::new("s", "u")

@@ -239,7 +239,7 @@ proptest! {
         let options = match style {
             0 => PlanOptions::default(),
             1 => PlanOptions { style: Style::Replace, ..PlanOptions::default() },
-            _ => PlanOptions { direction: Direction::ViaReplication, style: Style::Minimal },
+            _ => PlanOptions { direction: Direction::ViaReplication, ..PlanOptions::default() },
         };
         let differences = diff_rows(&t, &source, &target).unwrap();
         let table_plan = match plan_table(&t, &differences, options) {

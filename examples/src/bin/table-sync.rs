@@ -224,6 +224,7 @@ fn run(args: &Args) -> Result<bool, String> {
         } else {
             Style::Minimal
         },
+        ..PlanOptions::default()
     };
     let version: Option<String> = src
         .query_first("SELECT VERSION()")

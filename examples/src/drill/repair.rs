@@ -175,6 +175,7 @@ pub fn plan(
             let options = PlanOptions {
                 direction: Direction::OnTarget,
                 style: Style::Minimal,
+                ..PlanOptions::default()
             };
             plan.tables
                 .push(plan_table(&table, &diff.differences, options).map_err(sync_err)?);
