@@ -310,10 +310,20 @@ pub fn check_deletes_against_source(source: &mut Conn, plan: &Plan) -> Result<()
     Ok(())
 }
 
+/// A statement for an error message, which names the row by its key or values: its first 300
+/// characters.
+fn statement_label(text: &str) -> String {
+    if text.chars().count() > 300 {
+        format!("{}...", text.chars().take(300).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
 /// Runs `plan` on `conn` (the target, or the source for a plan through replication): the session
 /// header, then each table's statements in transactions of at most `batch`. Returns the number
 /// of statements run. A failing statement rolls its transaction back and is reported with the
-/// table it belongs to.
+/// table it belongs to and the statement (so the row's key).
 pub fn execute(conn: &mut Conn, plan: &Plan, batch: usize) -> Result<u64, Error> {
     let side = match plan.direction {
         crate::Direction::OnTarget => "target",
@@ -334,8 +344,13 @@ pub fn execute(conn: &mut Conn, plan: &Plan, batch: usize) -> Result<u64, Error>
                 .start_transaction(mysql::TxOpts::default())
                 .map_err(server(&tp.table, side))?;
             for s in group {
-                let sql = format!("{} {comment}", statement_sql(tp, s)?);
-                tx.query_drop(&sql).map_err(server(&tp.table, side))?;
+                let text = statement_sql(tp, s)?;
+                tx.query_drop(format!("{text} {comment}"))
+                    .map_err(|e| Error::Server {
+                        table: tp.table.qualified_name(),
+                        side,
+                        message: format!("{} in {}", describe(&e), statement_label(&text)),
+                    })?;
                 n += 1;
             }
             tx.commit().map_err(server(&tp.table, side))?;
