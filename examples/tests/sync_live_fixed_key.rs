@@ -13,9 +13,10 @@
 //! a column through a widened index range and the exact `(k + 0e0) = ...`.
 //!
 //! What cannot be repaired: every write to such a column rounds to `D` decimals, so a row the
-//! target lacks, or has changed, whose source key has more decimals than `D` is written back
-//! with its key rounded (0.1337 becomes 0.13). The plan says so, `table-sync` exits 1 with the
-//! rows that remain, and the second test checks exactly that outcome.
+//! target lacks, or has changed, whose source key has more decimals than `D` would be written
+//! back with its key rounded (0.1337 becomes 0.13). The plan reports such rows and leaves them
+//! out; asked to write them anyway, it warns, `table-sync` exits 1 with the rows that remain,
+//! and the run after that plans nothing for them: the second test checks exactly that.
 
 mod common;
 
@@ -103,11 +104,13 @@ fn keys(conn: &mut Conn, t: &str) -> Result<Vec<(i64, f64)>, Box<dyn Error>> {
 }
 
 /// Changed and missing rows whose source keys have more decimals than `D` (rows 2001 and 2002
-/// of each table, whose rounded keys no other row has): the repair deletes the target's stale
-/// rows and inserts the source's, and the column rounds the inserted keys (5.4321 to 5.43 in
-/// a FLOAT(7,2), 7.12345 to 7.123 in a DOUBLE(10,3)), so those rows still differ, by exactly
-/// that rounding. The plan warns of it beforehand, and `--execute` exits 1 with the rows that
-/// remain. Before the fix the stale rows stayed as well.
+/// of each table, whose rounded keys no other row has): no write can store those keys (the
+/// column rounds 5.4321 to 5.43 in a FLOAT(7,2), 7.12345 to 7.123 in a DOUBLE(10,3)), so the
+/// plan reports those rows and leaves them out. Asked to write them anyway
+/// (`--include-unrepairable`), the repair deletes the target's stale rows and inserts the
+/// source's, rounded, so those rows still differ, by exactly that rounding: the plan warns of
+/// it beforehand, and `--execute` exits 1 with the rows that remain. A run after that pairs
+/// each missing row with its rounded copy on the target and plans nothing.
 #[test]
 fn rows_written_back_to_fixed_decimal_keys_are_rounded_and_reported() -> TestResult {
     let Some((source, target)) = two_servers()? else {
@@ -125,13 +128,28 @@ fn rows_written_back_to_fixed_decimal_keys_are_rounded_and_reported() -> TestRes
          UPDATE fk.d SET v = -v WHERE v = 2001; DELETE FROM fk.d WHERE v = 2002",
     )?;
     let (su, tu) = (source.url(), target.url());
-    let sync = |mode: &str| {
-        run(
-            env!("CARGO_BIN_EXE_table-sync"),
-            ["--source", &su, "--target", &tu, "--databases", "fk", mode],
-        )
+    let sync = |extra: &[&str]| {
+        let mut args = vec!["--source", &su, "--target", &tu, "--databases", "fk"];
+        args.extend_from_slice(extra);
+        run(env!("CARGO_BIN_EXE_table-sync"), args)
     };
-    let (code, out, err) = sync("--print")?;
+    let reported = |err: &str| {
+        err.lines()
+            .filter(|l| l.starts_with("table-sync: cannot repair: "))
+            .count()
+    };
+    // By default: the two rows of each table are reported, and only the stale rows deleted.
+    let (code, out, err) = sync(&["--print"])?;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!out.contains("-- warning:"), "{out}");
+    assert_eq!(reported(&err), 6, "{err}");
+    assert!(
+        err.contains("6 left out of the statements (--include-unrepairable writes them anyway)"),
+        "{err}"
+    );
+    assert!(err.contains("table-sync: 3 statements planned"), "{err}");
+
+    let (code, out, err) = sync(&["--print", "--include-unrepairable"])?;
     assert_eq!(code, 1, "{out}{err}");
     for table in ["s", "c", "d"] {
         let warning = format!(
@@ -139,7 +157,7 @@ fn rows_written_back_to_fixed_decimal_keys_are_rounded_and_reported() -> TestRes
         );
         assert!(out.contains(&warning), "{warning}: {out}");
     }
-    let (code, out, err) = sync("--execute")?;
+    let (code, out, err) = sync(&["--execute", "--include-unrepairable"])?;
     assert_eq!(code, 1, "{out}{err}");
     // Each rounded row is two differences: the source's row missing, the rounded one extra.
     assert!(
@@ -163,5 +181,15 @@ fn rows_written_back_to_fixed_decimal_keys_are_rounded_and_reported() -> TestRes
             .collect();
         assert_eq!(keys(&mut t, table)?, want, "fk.{table}");
     }
+
+    // The next run finds the rounded copies: nothing to write, and it says why.
+    let (code, out, err) = sync(&["--execute"])?;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("table-sync: 0 statements planned"), "{err}");
+    assert_eq!(reported(&err), 6, "{err}");
+    assert!(
+        err.contains("6 already held by the target as a write would store them"),
+        "{err}"
+    );
     Ok(())
 }

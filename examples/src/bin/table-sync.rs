@@ -5,6 +5,7 @@
 //! table-sync --source URL --target URL [--databases a,b | --tables db.t,...]
 //!            (--print | --execute) [--json] [--sync-to-master] [--allow-replica-write]
 //!            [--replace] [--batch N] [--chunk-rows N] [--fast-checksum]
+//!            [--include-unrepairable]
 //! ```
 //!
 //! `--chunk-rows` sets the first-level chunk size of the drill-down (1000); `--fast-checksum`
@@ -12,11 +13,20 @@
 //! text as the default `strong` MD5 sums: cheaper on the server, but a 32-bit row hash that
 //! specific crafted changes can slip past).
 //!
+//! Rows no statement can repair, because the target column's type rounds the source's value
+//! (a `FLOAT(M,D)`/`DOUBLE(M,D)` value with more decimals than `D`, left by an in-place `ALTER`
+//! or row-based replication) or cannot hold it (beyond the range `M,D` allows), are listed on
+//! stderr as `table-sync: cannot repair: ...` lines naming table, key, column, the source's
+//! value and what the target would store (up to 20 per table; the script lists every one as
+//! `-- cannot repair:` lines, the JSON plan carries them), and left out of the statements, so a
+//! re-run plans nothing for them and says why; `--include-unrepairable` writes them anyway.
+//!
 //! `--print` writes a script for the `mariadb`/`mysql` client (or, with `--json`, the plan as
 //! JSON) to stdout; nothing is written to any server. `--execute` applies the plan on the target
 //! (on the source with `--sync-to-master`, reaching the target through replication), then checks
-//! the tables again. Exit status: 0 in sync (or now in sync), 1 differences remain or were only
-//! printed, 2 errors. URLs are `mysql://user:password@host:port`; passwords are never printed.
+//! the tables again. Exit status: 0 in sync (or now in sync), 1 differences remain (rows no
+//! statement can repair among them) or were only printed, 2 errors. URLs are
+//! `mysql://user:password@host:port`; passwords are never printed.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -24,12 +34,15 @@ use std::time::Duration;
 use mysql::prelude::Queryable;
 use mysql::Conn;
 use sync_plan::live::{self, DrillOptions};
-use sync_plan::{check_direction, plan_table, Direction, Plan, PlanOptions, Style};
+use sync_plan::{check_direction, plan_table, Direction, Fate, Plan, PlanOptions, Style};
 
 const USAGE: &str =
     "usage: table-sync --source URL --target URL [--databases a,b | --tables db.t,...] \
 (--print | --execute) [--json] [--sync-to-master] [--allow-replica-write] [--replace] [--batch N] \
-[--chunk-rows N] [--fast-checksum]";
+[--chunk-rows N] [--fast-checksum] [--include-unrepairable]";
+
+/// How many rows no statement can repair are listed on stderr per table.
+const UNREPAIRABLE_SHOWN: usize = 20;
 
 #[derive(Default)]
 struct Args {
@@ -43,6 +56,7 @@ struct Args {
     sync_to_master: bool,
     allow_replica_write: bool,
     replace: bool,
+    include_unrepairable: bool,
     batch: usize,
     drill: DrillOptions,
 }
@@ -91,6 +105,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--sync-to-master" => a.sync_to_master = true,
             "--allow-replica-write" => a.allow_replica_write = true,
             "--replace" => a.replace = true,
+            "--include-unrepairable" => a.include_unrepairable = true,
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown option {other:?}\n{USAGE}")),
         }
@@ -224,7 +239,7 @@ fn run(args: &Args) -> Result<bool, String> {
         } else {
             Style::Minimal
         },
-        ..PlanOptions::default()
+        include_unrepairable: args.include_unrepairable,
     };
     let version: Option<String> = src
         .query_first("SELECT VERSION()")
@@ -242,6 +257,8 @@ fn run(args: &Args) -> Result<bool, String> {
     for warning in plan.warnings() {
         eprintln!("table-sync: warning: {warning}");
     }
+    report_unrepairable(&plan);
+    let unrepairable = plan.unrepairable_count();
     if args.print {
         let text = if args.json {
             plan.to_json()
@@ -249,10 +266,16 @@ fn run(args: &Args) -> Result<bool, String> {
             plan.to_sql(args.batch, true)
         };
         println!("{}", text.map_err(|e| e.to_string())?);
-        return Ok(plan.statement_count() == 0);
+        return Ok(plan.statement_count() == 0 && unrepairable == 0);
     }
     if plan.statement_count() == 0 {
-        return Ok(true);
+        if unrepairable > 0 {
+            eprintln!(
+                "table-sync: nothing to execute; {unrepairable} rows still differ that no \
+                 statement can repair"
+            );
+        }
+        return Ok(unrepairable == 0);
     }
     live::check_deletes_against_source(&mut src, &plan).map_err(|e| e.to_string())?;
     let writer = match direction {
@@ -277,7 +300,64 @@ fn run(args: &Args) -> Result<bool, String> {
     eprintln!(
         "table-sync: after the repair, {remaining} differing rows remain in the repaired ranges"
     );
+    if unrepairable > 0 {
+        eprintln!(
+            "table-sync: {unrepairable} of them are rows no statement can repair (listed above)"
+        );
+    }
     Ok(remaining == 0)
+}
+
+/// Lists on stderr the rows no statement can repair, up to [`UNREPAIRABLE_SHOWN`] per table,
+/// then one line saying what the plan does with them.
+fn report_unrepairable(plan: &Plan) {
+    let mut counts = [0u64; 3];
+    for tp in &plan.tables {
+        for (n, u) in tp.unrepairable.iter().enumerate() {
+            if n < UNREPAIRABLE_SHOWN {
+                eprintln!("table-sync: cannot repair: {}", u.describe(&tp.table));
+            }
+            counts[match u.fate {
+                Fate::LeftOut => 0,
+                Fate::Written => 1,
+                Fate::AlreadyStored => 2,
+            }] += u.count;
+        }
+        let more = tp.unrepairable.len().saturating_sub(UNREPAIRABLE_SHOWN);
+        if more > 0 {
+            eprintln!(
+                "table-sync: cannot repair: {more} more rows of {} (--print lists every one, \
+                 --json gives them all)",
+                tp.table.qualified_name()
+            );
+        }
+    }
+    let [left_out, written, stored] = counts;
+    if left_out + written + stored == 0 {
+        return;
+    }
+    let mut what = Vec::new();
+    if left_out > 0 {
+        what.push(format!(
+            "{left_out} left out of the statements (--include-unrepairable writes them anyway)"
+        ));
+    }
+    if written > 0 {
+        what.push(format!(
+            "{written} written anyway (--include-unrepairable): they still differ afterwards"
+        ));
+    }
+    if stored > 0 {
+        what.push(format!(
+            "{stored} already held by the target as a write would store them"
+        ));
+    }
+    eprintln!(
+        "table-sync: {} rows cannot be repaired by writing, as the target column's type rounds \
+         the source's value or cannot hold it: {}",
+        left_out + written + stored,
+        what.join("; ")
+    );
 }
 
 fn main() -> ExitCode {
