@@ -141,7 +141,15 @@
 //! a keyless row too) and changed or missing rows with at most `D` decimals are repaired by
 //! `table-sync --execute`, and every `table-checksum` algorithm and engine then agrees (with
 //! `k <=> v` deletes, 13 differing rows remained); changed and missing rows whose keys have
-//! more decimals are written back with the keys rounded, warned of and reported as remaining.
+//! more decimals are reported and left out, and with `--include-unrepairable` written back with
+//! the keys rounded, warned of and reported as remaining, after which a run plans nothing. On
+//! MariaDB 10.11.19 too (`examples/tests/sync_live_fixed.rs`): what [`plan_table`] says a write
+//! stores (rounded, or refused beyond the range) is what the server stores or refuses (error
+//! 1264) for 459 values of `FLOAT(7,2)`, `FLOAT(4,4)`, `FLOAT(3,0)`, `FLOAT(10,4)`,
+//! `DOUBLE(10,3)`, `DOUBLE(7,2)` and `DOUBLE(30,30)` columns holding them in place; and
+//! `table-sync` run twice on tables whose `FLOAT(7,2)`/`DOUBLE(10,3)` columns hold values they
+//! cannot store repairs the other rows the first time and plans nothing the second, reporting
+//! the same 7 rows both times.
 //! From MySQL's documentation only, not run here: MySQL 8
 //! `0900` (NO PAD) collations, `WEIGHT_STRING` and the `JSON` type (keyless deletes of rows
 //! with `JSON` columns compare the column's text form, which MySQL normalizes).
