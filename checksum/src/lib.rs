@@ -151,12 +151,16 @@
 //! - Client engine, hashing only (`benches/benches/checksum.rs`): `strong` rows are hashed 64
 //!   at a time with multi-buffer SIMD MD5 (module `md5batch`, checked against `md-5` at first
 //!   use): 1.7-2.5 GiB/s of row data with a 1 KiB BLOB per row on one thread (a single MD5
-//!   stream runs at 600 MiB/s), but 360-420 MiB/s on one thread and 540-740 MiB/s on two for
-//!   narrow rows of 8 mixed columns, where writing each value's exact server text (shortest
-//!   round-trip doubles, dates, quoting) costs more than the hash: about 2,000 instructions a
-//!   row, of which MD5 is 350 and zmij's shortest digits of the one DOUBLE 330 (callgrind,
-//!   `benches/examples/hash_rows.rs`). `fast` and `pt` do
-//!   about 380-410 MiB/s on those rows, 2.0-2.4 and 9 GiB/s with BLOBs.
+//!   stream runs at 600 MiB/s), but 510-560 MiB/s on one thread and 840-1,010 MiB/s on two
+//!   (the live engine hashes each server's rows on its own thread) for narrow rows of 8 mixed
+//!   columns, where writing each value's exact server text (shortest round-trip doubles,
+//!   dates, quoting) costs more than the hash: about 1,890 instructions a row (callgrind,
+//!   `benches/examples/hash_rows.rs`); perf puts a fifth of the time in MD5, a seventh in
+//!   zmij's shortest digits of the one DOUBLE and another in the three integers. The text
+//!   writers append fixed-size pieces straight from registers or from where the value lies:
+//!   a block first assembled on the stack with narrow stores and read back whole cannot be
+//!   forwarded from those stores, which cost a third of the time before. `fast` and `pt` do
+//!   about 490-590 MiB/s on those rows, 2.2 and 8 GiB/s with BLOBs.
 //!
 //! # What is verified where
 //!
