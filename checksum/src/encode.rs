@@ -50,16 +50,9 @@ pub(crate) fn strong_row<'v, const ZF: bool>(
                 out.push(b'\'');
             }
             // DECIMAL text (digits, a sign, a point): nothing `QUOTE` escapes, no scan.
-            (ValueRef::Bytes(b), Enc::DecimalText) if b.len() <= 32 => {
-                out.push(b'\'');
-                if !text::push_short(out, b, |_| true) {
-                    out.extend_from_slice(b);
-                }
-                out.push(b'\'');
-            }
             (ValueRef::Bytes(b), Enc::DecimalText) => {
                 out.push(b'\'');
-                push_quoted(out, b);
+                text::push_plain(out, b);
                 out.push(b'\'');
             }
             (v, enc) => {
@@ -133,7 +126,7 @@ fn escaped(b: u8) -> [u8; 2] {
 ///
 /// The common case, nothing to escape, costs one copy and a scan: the bytes are appended as
 /// they are, 32 spaces (never escaped) after them, and the appended bytes are tested 32 at a
-/// time with no branch per byte (the compiler vectorizes [`any_special`]); the spaces pad the
+/// time with no branch per byte (the compiler vectorizes [`clean`]); the spaces pad the
 /// last block, then are cut off. When something must be escaped the copy is cut off and the
 /// bytes are written again: runs without anything to escape are copied whole, the escapes
 /// found by walking the set bits of each block's mask.
@@ -147,13 +140,13 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     let start = out.len();
     out.extend_from_slice(bytes);
     out.extend_from_slice(&[b' '; BLOCK]);
-    let clean = out
+    let all_clean = out
         .get(start..)
         .unwrap_or_default()
         .chunks_exact(BLOCK)
         .take(bytes.len().div_ceil(BLOCK))
-        .all(|block| !<&[u8; BLOCK]>::try_from(block).is_ok_and(any_special));
-    if clean {
+        .all(|block| <&[u8; BLOCK]>::try_from(block).map_or(true, |b| clean(b)));
+    if all_clean {
         out.truncate(start + bytes.len());
         return;
     }
@@ -163,7 +156,7 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut blocks = bytes.chunks_exact(BLOCK);
     for block in &mut blocks {
         let block: &[u8; BLOCK] = block.try_into().unwrap_or(&[b' '; BLOCK]);
-        if any_special(block) {
+        if !clean(block) {
             escape_marked(out, bytes, &mut run, at, mask(block));
         }
         at += BLOCK;
@@ -171,7 +164,7 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     let rest = blocks.remainder();
     let mut padded = [b' '; BLOCK];
     padded[..rest.len()].copy_from_slice(rest);
-    if any_special(&padded) {
+    if !clean(&padded) {
         escape_marked(out, bytes, &mut run, at, mask(&padded));
     }
     out.extend_from_slice(bytes.get(run..).unwrap_or_default());
@@ -182,12 +175,6 @@ pub(crate) fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
 #[inline(always)]
 fn clean(bytes: &[u8]) -> bool {
     bytes.iter().fold(0u8, |hit, &b| hit | u8::from(special(b))) == 0
-}
-
-/// Whether `block` holds a byte to escape: no early exit, so it compiles to a few vector
-/// compares per 16 bytes.
-fn any_special(block: &[u8; 32]) -> bool {
-    block.iter().fold(0u8, |hit, &b| hit | u8::from(special(b))) != 0
 }
 
 /// Bit `i` set when `block[i]` is escaped.

@@ -40,9 +40,7 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
             if x < 0.0 {
                 out.push(b'-');
             }
-            if !text::push_short(out, fixed, |_| true) {
-                out.extend_from_slice(fixed);
-            }
+            text::push_plain(out, fixed);
             return;
         }
     }

@@ -26,8 +26,7 @@ fn pair(v: u64) -> [u8; 2] {
 /// The two ASCII digits of `v % 100` as one little-endian `u16`.
 #[inline(always)]
 fn pair16(v: u64) -> u16 {
-    let i = (v % 100) as usize * 2;
-    u16::from_le_bytes([PAIRS[i], PAIRS[i + 1]])
+    u16::from_le_bytes(pair(v))
 }
 
 /// Appends an unsigned integer in decimal: eight digits at a time ([`digits8`]), leading
@@ -137,6 +136,15 @@ pub(crate) fn push_short(
         8..=15 => ends::<8>(out, bytes, clean),
         16..=32 => ends::<16>(out, bytes, clean),
         _ => false,
+    }
+}
+
+/// Appends bytes that need no escaping: fixed-size copies when short ([`push_short`]), one
+/// `memcpy` otherwise.
+#[inline(always)]
+pub(crate) fn push_plain(out: &mut Vec<u8>, bytes: &[u8]) {
+    if !push_short(out, bytes, |_| true) {
+        out.extend_from_slice(bytes);
     }
 }
 
