@@ -30,16 +30,12 @@ use crate::unrepairable::Stored;
 /// literal), when that is not to store `value` bit for bit: [`Stored::Rounded`] to `D`
 /// decimals (`1.25e-1` in a FLOAT(7,2) is stored as `1.2e-1`, and `-0e0` as `0e0`), or
 /// [`Stored::OutOfRange`] once rounded (`1.2345679e5` in a FLOAT(7,2), at most 99999.99; only
-/// when the model knows `M`). `None` for every other column and value, and for a negative value
-/// of an `UNSIGNED` column, which the server refuses whatever its type (the plan warns of those
-/// writes separately).
+/// when the model knows `M`). `None` for every other column and value. A negative value of an
+/// `UNSIGNED` column, which the server refuses before it rounds anything, is not told here but
+/// by [`crate::unrepairable::stored_on_write`], which asks that first.
 pub(crate) fn stored_on_write(column: &Column, value: &Value) -> Option<Stored> {
-    let negative = |x: f64| x < 0.0;
     match (&column.column_type, value) {
         (ColumnType::Float { scale: Some(d) }, Value::Float(f)) if f.is_finite() => {
-            if column.unsigned && negative(f64::from(*f)) {
-                return None;
-            }
             let written: f64 = float_md_literal(*f, *d).ok()?.parse().ok()?;
             let rounded = round_to(written, *d);
             let limit = f64::from(f32::MAX);
@@ -51,9 +47,6 @@ pub(crate) fn stored_on_write(column: &Column, value: &Value) -> Option<Stored> 
             (stored.to_bits() != f.to_bits()).then_some(Stored::Rounded(Value::Float(stored)))
         }
         (ColumnType::Double { scale: Some(d) }, Value::Double(x)) if x.is_finite() => {
-            if column.unsigned && negative(*x) {
-                return None;
-            }
             let rounded = round_to(*x, *d);
             if let Some(max) = beyond_range(rounded, column.real_precision, *d, f64::MAX) {
                 return Some(Stored::OutOfRange { max });
@@ -238,8 +231,7 @@ mod tests {
         let plain = Column::new("p", ColumnType::Float { scale: None });
         assert_eq!(stored_on_write(&plain, &f(0.125)), None);
         assert_eq!(stored_on_write(&float(2), &Value::Null), None);
-        // A negative value of an UNSIGNED column is refused whatever it rounds to: not here.
-        assert_eq!(stored_on_write(&float(2).unsigned(), &f(-0.125)), None);
+        // UNSIGNED changes nothing for values of 0 and above (negatives: unrepairable.rs).
         assert_eq!(
             stored_on_write(&float(2).unsigned(), &f(0.125)),
             rounded(f(0.12))

@@ -87,15 +87,21 @@
 //! the repair, and re-running it would write the same rows again on every run. Nor can a write
 //! store a value whose rounded magnitude exceeds what `M,D` allows (`10^(M-D) - 10^-D`:
 //! 123456.79 in a `FLOAT(7,2)`, kept the same way): the plan's strict `sql_mode` refuses it
-//! (error 1264) and other modes clamp it. [`plan_table`] computes in Rust, from the column
-//! definition, what the target would store for every value it writes (the server's
-//! `truncate_double`, `fixed.rs`), and reports every row whose statement would store something
-//! else as an [`Unrepairable`] in [`TablePlan::unrepairable`]: table, key (every column in a
-//! table compared as a multiset), column, the source's value, what the target would store
-//! ([`Stored`]) and what it has now. [`Unrepairable::describe`] gives the line for the DBA:
+//! (error 1264) and other modes clamp it. Nor can a write store a negative value in an
+//! `UNSIGNED` `FLOAT`, `DOUBLE` or `DECIMAL` column, which row-based replication from a signed
+//! column puts there (see [`chunker::predicate::negative_in_unsigned`]): the plan's strict
+//! `sql_mode` refuses it (error 1264) and other modes store 0 ([`Stored::NegativeInUnsigned`],
+//! whatever the type would make of the value otherwise: the server checks the sign first).
+//! [`plan_table`] computes in Rust, from the column definition, what the target would store
+//! for every value it writes (the server's `truncate_double`, `fixed.rs`), and reports every
+//! row whose statement would store something else as an [`Unrepairable`] in
+//! [`TablePlan::unrepairable`]: table, key (every column in a table compared as a multiset),
+//! column, the source's value, what the target would store ([`Stored`]) and what it has now.
+//! [`Unrepairable::describe`] gives the line for the DBA:
 //!
 //! ```text
 //! `fk`.`t` row `id`=3: cannot be repaired by writing: the target column's type rounds it: `f` 5.4321e0 is stored as 5.43e0 by FLOAT(7,2), the target has 9.9e1; left out of the statements
+//! `fk`.`u` row `id`=4: cannot be repaired by writing: the target column's type cannot hold it: `d` -1.5e0 is negative in DOUBLE UNSIGNED, which the server refuses (error 1264) under the plan's strict sql_mode and stores as 0 under others, the target has 2.5e0; left out of the statements
 //! ```
 //!
 //! By default such rows are **left out** of the statements ([`Fate::LeftOut`]; an `UPDATE`

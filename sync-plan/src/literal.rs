@@ -33,8 +33,9 @@
 //! and `(k + 0e0) = v` (`(k + 0) = v` for a DECIMAL), in keyless deletes, in the `WHERE` of
 //! updates and deletes by an identity key, and in the drill-down's key ranges: MariaDB 10.11
 //! clamps the constant of `k = v` to 0 before an index lookup on such a column, so `k = -1.50`
-//! found nothing. Writing such a value is refused by the server; [`crate::Plan::warnings`]
-//! says so.
+//! found nothing. Writing such a value is refused by the server (strict mode; others store
+//! 0), so a row whose statement would write one is an [`Unrepairable`](crate::Unrepairable):
+//! reported, and left out of the statements unless asked for.
 
 use chunker::predicate::RoundedRange;
 use chunker::{Column, ColumnType, KeyColumn, Value};

@@ -52,9 +52,10 @@ pub struct PlanOptions {
     /// Whether rows no statement can repair (the target column's type rounds the source's
     /// value, or cannot hold it: see [`Unrepairable`]) are written anyway. `false` by default:
     /// they are left out of the statements and only reported, so a re-run plans nothing for
-    /// them. Writing them stores what [`Stored`](crate::Stored) says, and the row still differs afterwards
-    /// (a value beyond the column's range stops the script: the server refuses it); with
-    /// [`Direction::ViaReplication`] the `REPLACE` rounds the source's own row too.
+    /// them. Writing them stores what [`Stored`](crate::Stored) says, and the row still differs
+    /// afterwards (a value beyond the column's range, or negative in an `UNSIGNED` column,
+    /// stops the script: the server refuses it); with [`Direction::ViaReplication`] the
+    /// `REPLACE` rounds the source's own row too.
     #[serde(default)]
     pub include_unrepairable: bool,
 }

@@ -9,7 +9,7 @@ use chunker::{Column, Table};
 use crate::error::Error;
 use crate::literal::{exact_match, guarded_compare, literal_in};
 use crate::plan::{ColumnValue, Direction, Plan, Statement, TablePlan};
-use crate::unrepairable::Stored;
+use crate::unrepairable::{stored_on_write, Stored};
 
 /// The `sql_mode` a plan runs under: strict, so nothing is silently truncated;
 /// `NO_AUTO_VALUE_ON_ZERO`, so a stored `0` in an AUTO_INCREMENT column is written as `0`; and
@@ -98,18 +98,18 @@ impl Plan {
 }
 
 impl Plan {
-    /// What the plan's statements cannot do, one line per table and kind (empty for most
-    /// plans): values written to `FLOAT(M,D)`/`DOUBLE(M,D)` columns with more decimals than
-    /// `D` (kept by an in-place `ALTER`, or by row-based replication from a plain column),
-    /// which the server rounds on every write, so those rows still differ after the repair;
-    /// values written to such columns beyond the range `M,D` allows, which the server refuses;
-    /// and negative values written to `UNSIGNED` `FLOAT`/`DOUBLE`/`DECIMAL` columns (put there
-    /// by row-based replication from a signed column), which the server refuses, so the script
-    /// stops at the first of them. The first two only come with
-    /// [`PlanOptions::include_unrepairable`](crate::PlanOptions): by default such rows are
-    /// left out of the statements and listed by [`Plan::unrepairable_lines`].
-    /// [`Plan::to_sql`] writes the warnings as `-- warning:` lines under its header, then the
-    /// rows no statement can repair as `-- cannot repair:` lines.
+    /// What the plan's statements will do wrong, one line per table and kind (empty unless
+    /// [`PlanOptions::include_unrepairable`](crate::PlanOptions) wrote rows no statement can
+    /// repair, which by default are left out of the statements and listed by
+    /// [`Plan::unrepairable_lines`]): values written to `FLOAT(M,D)`/`DOUBLE(M,D)` columns
+    /// with more decimals than `D` (kept by an in-place `ALTER`, or by row-based replication
+    /// from a plain column), which the server rounds on every write, so those rows still
+    /// differ after the repair; values written to such columns beyond the range `M,D` allows,
+    /// which the server refuses; and negative values written to `UNSIGNED`
+    /// `FLOAT`/`DOUBLE`/`DECIMAL` columns (put there by row-based replication from a signed
+    /// column), which the server refuses. A refused write stops the script. [`Plan::to_sql`]
+    /// writes the warnings as `-- warning:` lines under its header, then the rows no statement
+    /// can repair as `-- cannot repair:` lines.
     pub fn warnings(&self) -> Vec<String> {
         self.tables
             .iter()
@@ -129,9 +129,9 @@ impl Plan {
 /// columns (which only row-based replication from a signed column puts there): the server
 /// refuses them in the plan's strict `sql_mode` (error 1264), so the script stops at the first.
 fn negative_unsigned_writes(plan: &TablePlan) -> Option<String> {
-    let (count, examples) = noted_writes(plan, |col, value| {
-        let key = chunker::KeyColumn::from(col);
-        chunker::predicate::negative_in_unsigned(&key, value).then(String::new)
+    let (count, examples) = noted_writes(plan, |col, value| match stored_on_write(col, value)? {
+        Stored::NegativeInUnsigned => Some(String::new()),
+        Stored::Rounded(_) | Stored::OutOfRange { .. } => None,
     })?;
     Some(format!(
         "{}: {count} negative values are written to UNSIGNED FLOAT/DOUBLE/DECIMAL columns ({examples}), \
@@ -145,13 +145,10 @@ fn negative_unsigned_writes(plan: &TablePlan) -> Option<String> {
 /// The warning for `plan`'s writes beyond the range of their `FLOAT(M,D)`/`DOUBLE(M,D)`
 /// columns, which the server refuses in the plan's strict `sql_mode` (error 1264).
 fn out_of_range_writes(plan: &TablePlan) -> Option<String> {
-    let (count, examples) =
-        noted_writes(plan, |col, value| {
-            match crate::fixed::stored_on_write(col, value)? {
-                Stored::OutOfRange { max } => Some(format!(" beyond {max}")),
-                Stored::Rounded(_) => None,
-            }
-        })?;
+    let (count, examples) = noted_writes(plan, |col, value| match stored_on_write(col, value)? {
+        Stored::OutOfRange { max } => Some(format!(" beyond {max}")),
+        Stored::Rounded(_) | Stored::NegativeInUnsigned => None,
+    })?;
     Some(format!(
         "{}: {count} values written to FLOAT(M,D)/DOUBLE(M,D) columns are beyond the range the \
          column allows ({examples}), which the server refuses (error 1264, out of range), so \
@@ -162,16 +159,13 @@ fn out_of_range_writes(plan: &TablePlan) -> Option<String> {
 
 /// The warning for `plan`'s writes that its `FLOAT(M,D)`/`DOUBLE(M,D)` columns round.
 fn rounded_writes(plan: &TablePlan, direction: Direction) -> Option<String> {
-    let (count, examples) =
-        noted_writes(plan, |col, value| {
-            match crate::fixed::stored_on_write(col, value)? {
-                Stored::Rounded(stored) => {
-                    let lit = crate::literal::literal(col, &stored).unwrap_or_default();
-                    Some(format!(" as {lit}"))
-                }
-                Stored::OutOfRange { .. } => None,
-            }
-        })?;
+    let (count, examples) = noted_writes(plan, |col, value| match stored_on_write(col, value)? {
+        Stored::Rounded(stored) => {
+            let lit = crate::literal::literal(col, &stored).unwrap_or_default();
+            Some(format!(" as {lit}"))
+        }
+        Stored::OutOfRange { .. } | Stored::NegativeInUnsigned => None,
+    })?;
     let via = match direction {
         Direction::OnTarget => "",
         Direction::ViaReplication => "; run on the source, the REPLACE rounds them there too",
@@ -396,7 +390,8 @@ mod tests {
         assert_eq!(plan.statement_count(), 1);
         assert_eq!(plan.unrepairable_count(), 2);
 
-        // Negative values written to an UNSIGNED DOUBLE column: refused by the server.
+        // Negative values of an UNSIGNED DOUBLE column, refused by the server: by default
+        // left out and listed, not warned of; written and warned of only when asked.
         let unsigned = Table::new("s", "u")
             .column(Column::new("d", ColumnType::Double { scale: None }).unsigned())
             .column(Column::new(
@@ -413,6 +408,19 @@ mod tests {
         uplan
             .tables
             .push(plan_table(&unsigned, &diffs, PlanOptions::default()).unwrap());
+        assert!(uplan.warnings().is_empty(), "{:?}", uplan.warnings());
+        assert_eq!(uplan.statement_count(), 1);
+        assert_eq!(
+            uplan.unrepairable_lines(),
+            [
+                "`s`.`u` row `id`=1: cannot be repaired by writing: the target column's type \
+                 cannot hold it: `d` -1.5e0 is negative in DOUBLE UNSIGNED, which the server \
+                 refuses (error 1264) under the plan's strict sql_mode and stores as 0 under \
+                 others, the target lacks the row; left out of the statements"
+            ]
+        );
+        uplan.tables[0] = plan_table(&unsigned, &diffs, include()).unwrap();
+        assert_eq!(uplan.statement_count(), 2);
         assert_eq!(
             uplan.warnings(),
             [

@@ -7,7 +7,11 @@
 //! row-based replication from a plain column). The server rounds every write to `D` decimals
 //! and refuses (strict `sql_mode`, as the plan's) or clamps one beyond the range; which values
 //! that happens to, and what the column stores instead, is computed in Rust from the column
-//! definition (`fixed.rs`, the server's `truncate_double`).
+//! definition (`fixed.rs`, the server's `truncate_double`). Likewise an `UNSIGNED` `FLOAT`,
+//! `DOUBLE` or `DECIMAL` column can hold a negative value (row-based replication from a signed
+//! column applies it as it is), which every write refuses (strict) or stores as 0: the server
+//! checks the sign before anything else (`truncate_double`, `Field_new_decimal::store_value`),
+//! so [`stored_on_write`] does too, with [`chunker::predicate::negative_in_unsigned`].
 //!
 //! [`plan_table`](crate::plan_table) finds every row whose statement would write such a value
 //! and reports it as an [`Unrepairable`] (table, key, column, the source's value, what the
@@ -19,8 +23,9 @@
 //! target already holds as a write would store it (the rounded value a previous repair wrote)
 //! gets no statement: writing it again changes nothing.
 
+use chunker::predicate::negative_in_unsigned;
 use chunker::sql::{qualified, quote_ident};
-use chunker::{Column, ColumnType, Table, Value};
+use chunker::{Column, ColumnType, KeyColumn, Table, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::diff::same_value;
@@ -38,6 +43,10 @@ pub enum Stored {
         /// The largest magnitude the column takes, as decimal text (`99999.99`).
         max: String,
     },
+    /// Negative, in an `UNSIGNED` `FLOAT`, `DOUBLE` or `DECIMAL` column (which holds such a
+    /// value only by row-based replication from a signed column): the plan's strict
+    /// `sql_mode` refuses the write (error 1264, out of range); other modes store 0.
+    NegativeInUnsigned,
 }
 
 /// One value of a row that a write cannot store as the source has it.
@@ -150,22 +159,33 @@ impl Unwritable {
                  {type_name}'s range (at most {max} in magnitude), which the server refuses \
                  (error 1264){target}"
             ),
+            Stored::NegativeInUnsigned => format!(
+                "the target column's type cannot hold it: {name} {source} is negative in \
+                 {type_name}, which the server refuses (error 1264) under the plan's strict \
+                 sql_mode and stores as 0 under others{target}"
+            ),
         }
     }
 }
 
-/// `FLOAT(7,2)`, `DOUBLE(10,3)` (`M` when the model lacks it); the bare type otherwise.
+/// `FLOAT(7,2)`, `DOUBLE(10,3)` (`M` when the model lacks it), `DOUBLE`, `DECIMAL(10,2)`,
+/// with ` UNSIGNED` where the column is; the model's form of other types.
 fn type_name(column: &Column) -> String {
+    let unsigned = if column.unsigned { " UNSIGNED" } else { "" };
     let (name, scale) = match &column.column_type {
         ColumnType::Float { scale } => ("FLOAT", scale),
         ColumnType::Double { scale } => ("DOUBLE", scale),
+        ColumnType::Decimal { precision, scale } => {
+            return format!("DECIMAL({precision},{scale}){unsigned}")
+        }
         other => return format!("{other:?}"),
     };
-    match (scale, column.real_precision) {
+    let name = match (scale, column.real_precision) {
         (Some(d), Some(m)) => format!("{name}({m},{d})"),
         (Some(d), None) => format!("{name}(M,{d})"),
         (None, _) => name.to_string(),
-    }
+    };
+    format!("{name}{unsigned}")
 }
 
 /// A value as its literal for `column` (its debug form if it has none), cut to 60 characters.
@@ -194,7 +214,7 @@ pub(crate) fn unwritable(
         .filter_map(|i| {
             let column = table.columns.get(i).filter(|c| !c.generated)?;
             let source = row.get(i)?;
-            let stored = crate::fixed::stored_on_write(column, source)?;
+            let stored = stored_on_write(column, source)?;
             Some((
                 i,
                 Unwritable {
@@ -206,6 +226,18 @@ pub(crate) fn unwritable(
             ))
         })
         .collect()
+}
+
+/// What `column` does with `value` written to it (as the plan's literal), when that is not to
+/// store `value` as it is: a negative value of an `UNSIGNED` `FLOAT`, `DOUBLE` or `DECIMAL`
+/// column is [`Stored::NegativeInUnsigned`], whatever its type would make of it otherwise
+/// (the server checks the sign first); other values of `FLOAT(M,D)`/`DOUBLE(M,D)` columns are
+/// rounded or beyond the range as `fixed.rs` computes. `None` for every other column and value.
+pub(crate) fn stored_on_write(column: &Column, value: &Value) -> Option<Stored> {
+    if column.unsigned && negative_in_unsigned(&KeyColumn::from(column), value) {
+        return Some(Stored::NegativeInUnsigned);
+    }
+    crate::fixed::stored_on_write(column, value)
 }
 
 /// `row` as the target holds it once written; `None` when the server refuses a value.

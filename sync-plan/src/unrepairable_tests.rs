@@ -373,17 +373,256 @@ fn double_columns_and_values_that_store_exactly_are_not_reported() {
     );
 }
 
+/// `s.u (id INT PRIMARY KEY, d DOUBLE UNSIGNED, e DECIMAL(10,2) UNSIGNED, v INT)`.
+fn unsigned() -> Table {
+    Table::new("s", "u")
+        .column(Column::new("id", int()))
+        .column(Column::new("d", ColumnType::Double { scale: None }).unsigned())
+        .column(
+            Column::new(
+                "e",
+                ColumnType::Decimal {
+                    precision: 10,
+                    scale: 2,
+                },
+            )
+            .unsigned(),
+        )
+        .column(Column::new("v", int()))
+        .index(Index::primary(["id"]))
+}
+
+fn urow(id: i64, d: f64, e: &str, v: i64) -> Row {
+    vec![
+        Value::Int(id),
+        Value::Double(d),
+        Value::text(e),
+        Value::Int(v),
+    ]
+}
+
+/// The source has rows 1-5 (negatives from row-based replication); the target lacks 3 and 5,
+/// has 1, 2 and 4 changed, and 7 extra.
+fn unsigned_sides() -> (Vec<Row>, Vec<Row>) {
+    let source = vec![
+        urow(1, -1.5, "1.00", 1), // `d` negative: the target has 2.5
+        urow(2, 2.0, "-3.25", 2), // `e` negative: the target has 3.25, and v = 20
+        urow(3, -0.5, "3.00", 3), // `d` negative, missing on the target
+        urow(4, -2.0, "4.00", 4), // `d` negative on both sides; v = 40 on the target
+        urow(5, 0.5, "5.00", 5),  // repairable
+    ];
+    let target = vec![
+        urow(1, 2.5, "1.00", 1),
+        urow(2, 2.0, "3.25", 20),
+        urow(4, -2.0, "4.00", 40),
+        urow(7, 7.0, "7.00", 7),
+    ];
+    (source, target)
+}
+
+#[test]
+fn negatives_into_unsigned_columns_are_reported_and_left_out() {
+    let table = unsigned();
+    let (source, target) = unsigned_sides();
+    let tp = plan(&table, &source, &target, options(false));
+    // The UPDATE of row 2 still sets `v`; row 4's `d` is not written, so `v` alone is set.
+    assert_eq!(
+        sql(&tp),
+        [
+            "DELETE FROM `s`.`u` WHERE `id` = 7 LIMIT 1",
+            "INSERT INTO `s`.`u` (`id`, `d`, `e`, `v`) VALUES (5, 5e-1, 5.00, 5)",
+            "UPDATE `s`.`u` SET `v` = 2 WHERE `id` = 2 LIMIT 1",
+            "UPDATE `s`.`u` SET `v` = 4 WHERE `id` = 4 LIMIT 1",
+        ]
+    );
+    assert_eq!(
+        reported(&tp),
+        [
+            (Value::Int(1), Fate::LeftOut),
+            (Value::Int(2), Fate::LeftOut),
+            (Value::Int(3), Fate::LeftOut),
+        ]
+    );
+    assert!(tp
+        .unrepairable
+        .iter()
+        .all(|u| u.values.len() == 1 && u.values[0].stored == Stored::NegativeInUnsigned));
+    let lines: Vec<String> = tp.unrepairable.iter().map(|u| u.describe(&table)).collect();
+    assert_eq!(
+        lines,
+        [
+            "`s`.`u` row `id`=1: cannot be repaired by writing: the target column's type cannot \
+             hold it: `d` -1.5e0 is negative in DOUBLE UNSIGNED, which the server refuses \
+             (error 1264) under the plan's strict sql_mode and stores as 0 under others, the \
+             target has 2.5e0; left out of the statements",
+            "`s`.`u` row `id`=2: cannot be repaired by writing: the target column's type cannot \
+             hold it: `e` -3.25 is negative in DECIMAL(10,2) UNSIGNED, which the server refuses \
+             (error 1264) under the plan's strict sql_mode and stores as 0 under others, the \
+             target has 3.25; left out of the statements",
+            "`s`.`u` row `id`=3: cannot be repaired by writing: the target column's type cannot \
+             hold it: `d` -5e-1 is negative in DOUBLE UNSIGNED, which the server refuses \
+             (error 1264) under the plan's strict sql_mode and stores as 0 under others, the \
+             target lacks the row; left out of the statements",
+        ]
+    );
+    let mut whole = Plan::new("src", "dst", Direction::OnTarget);
+    whole.tables.push(tp.clone());
+    assert!(whole.warnings().is_empty(), "{:?}", whole.warnings());
+    assert_eq!(whole.unrepairable_count(), 3);
+    let script = whole.to_sql(500, false).unwrap();
+    for line in &lines {
+        assert!(
+            script.contains(&format!("-- cannot repair: {line}\n")),
+            "{script}"
+        );
+    }
+    assert_eq!(Plan::from_json(&whole.to_json().unwrap()).unwrap(), whole);
+
+    // After the repair, the same rows are reported and nothing is planned.
+    let mut after = target.clone();
+    apply(&table, &mut after, &tp.statements);
+    let again = plan(&table, &source, &after, options(false));
+    assert!(again.statements.is_empty(), "{:?}", sql(&again));
+    assert_eq!(again.unrepairable, tp.unrepairable);
+
+    // A REPLACE writes every column: row 4's `d` too, so the row is left out whole.
+    let replace = PlanOptions {
+        style: Style::Replace,
+        ..PlanOptions::default()
+    };
+    let tp = plan(&table, &source, &target, replace);
+    assert_eq!(
+        sql(&tp),
+        [
+            "DELETE FROM `s`.`u` WHERE `id` = 7 LIMIT 1",
+            "REPLACE INTO `s`.`u` (`id`, `d`, `e`, `v`) VALUES (5, 5e-1, 5.00, 5)",
+        ]
+    );
+    assert_eq!(
+        reported(&tp)
+            .iter()
+            .map(|(id, _)| id.clone())
+            .collect::<Vec<_>>(),
+        [1, 2, 3, 4].map(Value::Int)
+    );
+}
+
+#[test]
+fn negatives_into_unsigned_columns_are_written_when_asked() {
+    let table = unsigned();
+    let (source, target) = unsigned_sides();
+    let tp = plan(&table, &source, &target, options(true));
+    assert_eq!(
+        sql(&tp),
+        [
+            "DELETE FROM `s`.`u` WHERE `id` = 7 LIMIT 1",
+            "INSERT INTO `s`.`u` (`id`, `d`, `e`, `v`) VALUES (3, -5e-1, 3.00, 3)",
+            "INSERT INTO `s`.`u` (`id`, `d`, `e`, `v`) VALUES (5, 5e-1, 5.00, 5)",
+            "UPDATE `s`.`u` SET `d` = -1.5e0 WHERE `id` = 1 LIMIT 1",
+            "UPDATE `s`.`u` SET `e` = -3.25, `v` = 2 WHERE `id` = 2 LIMIT 1",
+            "UPDATE `s`.`u` SET `v` = 4 WHERE `id` = 4 LIMIT 1",
+        ]
+    );
+    assert_eq!(
+        reported(&tp),
+        [
+            (Value::Int(1), Fate::Written),
+            (Value::Int(2), Fate::Written),
+            (Value::Int(3), Fate::Written),
+        ]
+    );
+    let mut whole = Plan::new("src", "dst", Direction::OnTarget);
+    whole.tables.push(tp);
+    assert_eq!(
+        whole.warnings(),
+        [
+            "`s`.`u`: 3 negative values are written to UNSIGNED FLOAT/DOUBLE/DECIMAL columns \
+             (`d` -5e-1, `d` -1.5e0, `e` -3.25), which the server refuses (error 1264, out of \
+             range: only row-based replication from a signed column puts such values there), so \
+             the script stops at the first of them; make the column signed where the repair runs \
+             first"
+        ]
+    );
+}
+
+#[test]
+fn negative_unsigned_keys_are_matched_and_never_written() {
+    // `s.k (k DECIMAL(10,2) UNSIGNED PRIMARY KEY, v INT)`: rows are found by their negative
+    // keys (`k <= 0` for the index, then the exact value), and only a write of one is refused.
+    let table = Table::new("s", "k")
+        .column(
+            Column::new(
+                "k",
+                ColumnType::Decimal {
+                    precision: 10,
+                    scale: 2,
+                },
+            )
+            .unsigned(),
+        )
+        .column(Column::new("v", int()))
+        .index(Index::primary(["k"]));
+    let r = |k: &str, v| vec![Value::text(k), Value::Int(v)];
+    let source = [r("-2.75", 3), r("-1.50", 1), r("3.00", 4)];
+    let target = [r("-4.00", 1), r("-1.50", 7)];
+    let tp = plan(&table, &source, &target, options(false));
+    assert_eq!(
+        sql(&tp),
+        [
+            "DELETE FROM `s`.`k` WHERE `k` <= CAST('0.00' AS DECIMAL(65,2)) AND (`k` + 0) = \
+             -4.00 LIMIT 1",
+            "INSERT INTO `s`.`k` (`k`, `v`) VALUES (3.00, 4)",
+            "UPDATE `s`.`k` SET `v` = 1 WHERE `k` <= CAST('0.00' AS DECIMAL(65,2)) AND (`k` + 0) \
+             = -1.50 LIMIT 1",
+        ]
+    );
+    assert_eq!(reported(&tp), [(Value::text("-2.75"), Fate::LeftOut)]);
+    assert_eq!(
+        tp.unrepairable[0].describe(&table),
+        "`s`.`k` row `k`=-2.75: cannot be repaired by writing: the target column's type cannot \
+         hold it: `k` -2.75 is negative in DECIMAL(10,2) UNSIGNED, which the server refuses \
+         (error 1264) under the plan's strict sql_mode and stores as 0 under others, the target \
+         lacks the row; left out of the statements"
+    );
+    // 0 is not negative: written as any other value.
+    let tp = plan(&table, &[r("0.00", 1)], &[], options(false));
+    assert!(tp.unrepairable.is_empty());
+
+    // Keyed by an UNSIGNED DOUBLE: compared as a multiset. The extra copy is deleted by its
+    // exact value; the missing one, negative, is left out.
+    let multiset = Table::new("s", "m")
+        .column(Column::new("d", ColumnType::Double { scale: None }).unsigned())
+        .column(Column::new("v", int()))
+        .index(Index::primary(["d"]));
+    let m = |d, v| vec![Value::Double(d), Value::Int(v)];
+    let tp = plan(
+        &multiset,
+        &[m(-1.5, 1), m(2.5, 2)],
+        &[m(-1.5, 9)],
+        options(false),
+    );
+    assert_eq!(
+        sql(&tp),
+        [
+            "DELETE FROM `s`.`m` WHERE `d` <= CAST('0' AS DECIMAL(65,0)) AND (`d` + 0e0) = \
+             -1.5e0 AND `v` <=> 9 LIMIT 1",
+            "INSERT INTO `s`.`m` (`d`, `v`) VALUES (2.5e0, 2)",
+        ]
+    );
+    assert_eq!(reported(&tp), [(Value::Double(-1.5), Fate::LeftOut)]);
+}
+
 /// Applies `statements` to `rows` (keyed by `id`, column 0) as the server stores them: each
-/// written value through the column's rounding; a statement writing a value beyond the range
-/// fails and changes nothing.
+/// written value through the column's rounding; a statement writing a value the server
+/// refuses (beyond the range, negative in an `UNSIGNED` column) fails and changes nothing.
 fn apply(table: &Table, rows: &mut Vec<Row>, statements: &[Statement]) {
     let pos = |name: &str| table.columns.iter().position(|c| c.name == name);
     let store = |cv: &crate::ColumnValue| -> Option<(usize, Value)> {
         let i = pos(&cv.column)?;
-        match crate::fixed::stored_on_write(&table.columns[i], &cv.value) {
+        match stored_on_write(&table.columns[i], &cv.value) {
             None => Some((i, cv.value.clone())),
             Some(Stored::Rounded(v)) => Some((i, v)),
-            Some(Stored::OutOfRange { .. }) => None,
+            Some(Stored::OutOfRange { .. } | Stored::NegativeInUnsigned) => None,
         }
     };
     let id = |by: &[crate::ColumnValue]| by.first().map(|cv| cv.value.clone());
@@ -435,15 +674,18 @@ proptest! {
 
     /// By default no statement writes a value the column cannot store; after the repair a
     /// second plan is empty, and the rows still differing are exactly the reported ones. Asked
-    /// to write them, the second plan writes only values the server refuses.
+    /// to write them, the second plan writes only values the server refuses. With `f`
+    /// `UNSIGNED` (negatives put there by row-based replication), the same.
     #[test]
     fn a_repair_then_a_replan_plans_nothing(
         source in arb_rows(),
         target in arb_rows(),
         include in any::<bool>(),
         replace in any::<bool>(),
+        unsigned in any::<bool>(),
     ) {
-        let table = keyed();
+        let mut table = keyed();
+        table.columns[1].unsigned = unsigned;
         let options = PlanOptions {
             include_unrepairable: include,
             style: if replace { Style::Replace } else { Style::Minimal },
@@ -457,7 +699,7 @@ proptest! {
         });
         let lossy = written
             .filter(|cv| cv.column == "f")
-            .filter(|cv| crate::fixed::stored_on_write(&table.columns[1], &cv.value).is_some())
+            .filter(|cv| stored_on_write(&table.columns[1], &cv.value).is_some())
             .count();
         if !include {
             prop_assert_eq!(lossy, 0);
@@ -476,8 +718,8 @@ proptest! {
             };
             prop_assert!(include, "{:?}", s);
             prop_assert!(written.iter().any(|cv| matches!(
-                crate::fixed::stored_on_write(&table.columns[1], &cv.value),
-                Some(Stored::OutOfRange { .. })
+                stored_on_write(&table.columns[1], &cv.value),
+                Some(Stored::OutOfRange { .. } | Stored::NegativeInUnsigned)
             )), "{:?}", s);
         }
         // Every row that still differs is reported, and no other.

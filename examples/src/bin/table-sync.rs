@@ -15,11 +15,14 @@
 //!
 //! Rows no statement can repair, because the target column's type rounds the source's value
 //! (a `FLOAT(M,D)`/`DOUBLE(M,D)` value with more decimals than `D`, left by an in-place `ALTER`
-//! or row-based replication) or cannot hold it (beyond the range `M,D` allows), are listed on
-//! stderr as `table-sync: cannot repair: ...` lines naming table, key, column, the source's
-//! value and what the target would store (up to 20 per table; the script lists every one as
-//! `-- cannot repair:` lines, the JSON plan carries them), and left out of the statements, so a
-//! re-run plans nothing for them and says why; `--include-unrepairable` writes them anyway.
+//! or row-based replication) or cannot hold it (beyond the range `M,D` allows, or a negative
+//! value in an `UNSIGNED` `FLOAT`/`DOUBLE`/`DECIMAL` column, left by row-based replication from
+//! a signed column: the server refuses it in strict mode, error 1264, and stores 0 otherwise),
+//! are listed on stderr as `table-sync: cannot repair: ...` lines naming table, key, column,
+//! the source's value and what the target would store (up to 20 per table; the script lists
+//! every one as `-- cannot repair:` lines, the JSON plan carries them), and left out of the
+//! statements, so a re-run plans nothing for them and says why; `--include-unrepairable` writes
+//! them anyway.
 //!
 //! `--print` writes a script for the `mariadb`/`mysql` client (or, with `--json`, the plan as
 //! JSON) to stdout; nothing is written to any server. `--execute` applies the plan on the target

@@ -57,7 +57,7 @@ pub(super) fn plan(
                             .map(|(_, u)| Unwritable {
                                 target: match &u.stored {
                                     Stored::Rounded(v) => Some(v.clone()),
-                                    Stored::OutOfRange { .. } => None,
+                                    Stored::OutOfRange { .. } | Stored::NegativeInUnsigned => None,
                                 },
                                 ..u.clone()
                             })
