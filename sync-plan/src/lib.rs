@@ -172,6 +172,9 @@ mod safety;
 mod sql;
 mod unrepairable;
 
+#[cfg(test)]
+mod test_tables;
+
 #[cfg(feature = "mysql")]
 pub mod live;
 

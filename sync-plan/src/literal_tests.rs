@@ -2,6 +2,7 @@ use chunker::{Collation, Column, ColumnType, TextKind, Value};
 use proptest::prelude::*;
 
 use super::*;
+use crate::test_tables::{float2, int, with_id};
 
 fn col(t: ColumnType) -> Column {
     Column::new("c", t)
@@ -160,15 +161,8 @@ fn exact_match_finds_fixed_decimal_values_through_a_widened_range() {
         "`c` <=> 1.35e-1"
     );
     // A keyless delete joins the columns' matches with AND, key types as before.
-    let table = chunker::Table::new("s", "t")
-        .column(Column::new(
-            "id",
-            ColumnType::Integer {
-                bytes: 4,
-                unsigned: false,
-            },
-        ))
-        .column(Column::new("k", ColumnType::Float { scale: Some(2) }))
+    let table = with_id("t")
+        .column(float2("k"))
         .index(chunker::Index::primary(["id", "k"]));
     let by = [("id", Value::Int(1)), ("k", Value::Float(0.125))].map(|(c, v)| crate::ColumnValue {
         column: c.into(),
@@ -226,13 +220,7 @@ fn negative_values_of_unsigned_columns_are_matched_below_zero_exactly() {
     // As an identity key: the update and delete by key.
     let table = chunker::Table::new("s", "t")
         .column(dec(true))
-        .column(Column::new(
-            "v",
-            ColumnType::Integer {
-                bytes: 4,
-                unsigned: false,
-            },
-        ))
+        .column(Column::new("v", int()))
         .index(chunker::Index::primary(["c"]));
     let cv = |c: &str, v| crate::ColumnValue {
         column: c.into(),

@@ -383,19 +383,12 @@ pub(crate) fn cv(column: &str, value: &Value) -> ColumnValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chunker::{Column, ColumnType, Index};
-
-    fn int() -> ColumnType {
-        ColumnType::Integer {
-            bytes: 4,
-            unsigned: false,
-        }
-    }
+    use crate::test_tables::{int, with_id};
+    use chunker::{Column, Index};
 
     #[test]
     fn generated_columns_are_never_written() {
-        let t = Table::new("s", "t")
-            .column(Column::new("id", int()))
+        let t = with_id("t")
             .column(Column::new("v", int()))
             .column(Column::new("g", int()).generated())
             .index(Index::primary(["id"]));
@@ -424,8 +417,7 @@ mod tests {
 
     #[test]
     fn through_replication_only_replaces_and_deletes_by_key() {
-        let t = Table::new("s", "t")
-            .column(Column::new("id", int()))
+        let t = with_id("t")
             .column(Column::new("v", int()))
             .index(Index::primary(["id"]));
         let row = |id, v| vec![Value::Int(id), Value::Int(v)];

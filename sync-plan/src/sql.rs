@@ -314,6 +314,7 @@ fn insert(verb: &str, name: &str, table: &Table, values: &[ColumnValue]) -> Resu
 mod tests {
     use chunker::{Column, ColumnType, Index, Table, Value};
 
+    use crate::test_tables::{float2, int, with_id};
     use crate::{diff_rows, plan_table, Direction, Plan, PlanOptions};
 
     /// Rows no statement can repair are written only when asked to.
@@ -326,15 +327,8 @@ mod tests {
 
     #[test]
     fn rounded_fixed_decimal_writes_are_warned_of() {
-        let table = Table::new("s", "t")
-            .column(Column::new(
-                "id",
-                ColumnType::Integer {
-                    bytes: 4,
-                    unsigned: false,
-                },
-            ))
-            .column(Column::new("k", ColumnType::Float { scale: Some(2) }))
+        let table = with_id("t")
+            .column(float2("k"))
             .index(Index::primary(["id", "k"]));
         let row = |id, k| vec![Value::Int(id), Value::Float(k)];
         // 0.125 and 5.4321 have more decimals than FLOAT(7,2) keeps; 2.5 does not.
@@ -363,15 +357,8 @@ mod tests {
             direction: Direction::ViaReplication,
             ..include()
         };
-        let keyed = Table::new("s", "r")
-            .column(Column::new(
-                "id",
-                ColumnType::Integer {
-                    bytes: 4,
-                    unsigned: false,
-                },
-            ))
-            .column(Column::new("k", ColumnType::Float { scale: Some(2) }))
+        let keyed = with_id("r")
+            .column(float2("k"))
             .index(Index::primary(["id"]));
         let mut through = Plan::new("src", "dst", Direction::ViaReplication);
         let rounded = diff_rows(&keyed, &[row(1, 0.125)], &[]).unwrap();
@@ -394,13 +381,7 @@ mod tests {
         // left out and listed, not warned of; written and warned of only when asked.
         let unsigned = Table::new("s", "u")
             .column(Column::new("d", ColumnType::Double { scale: None }).unsigned())
-            .column(Column::new(
-                "id",
-                ColumnType::Integer {
-                    bytes: 4,
-                    unsigned: false,
-                },
-            ))
+            .column(Column::new("id", int()))
             .index(Index::primary(["id"]));
         let urow = |d, id| vec![Value::Double(d), Value::Int(id)];
         let diffs = diff_rows(&unsigned, &[urow(-1.5, 1), urow(2.5, 2)], &[]).unwrap();

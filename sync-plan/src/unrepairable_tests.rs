@@ -5,20 +5,13 @@ use chunker::{Column, ColumnType, Index, Table, Value};
 use proptest::prelude::*;
 
 use super::*;
+use crate::test_tables::{float2, int, with_id};
 use crate::{diff_rows, plan_table, Direction, Plan, PlanOptions, Statement, Style, TablePlan};
-
-fn int() -> ColumnType {
-    ColumnType::Integer {
-        bytes: 4,
-        unsigned: false,
-    }
-}
 
 /// `s.t (id INT PRIMARY KEY, f FLOAT(7,2), v INT)`.
 fn keyed() -> Table {
-    Table::new("s", "t")
-        .column(Column::new("id", int()))
-        .column(Column::new("f", ColumnType::Float { scale: Some(2) }).real_precision(7))
+    with_id("t")
+        .column(float2("f").real_precision(7))
         .column(Column::new("v", int()))
         .index(Index::primary(["id"]))
 }
@@ -258,7 +251,7 @@ fn rows_written_whole_are_left_out_whole() {
 /// `s.k (k FLOAT(7,2) PRIMARY KEY, v INT)`: no identity key (FLOAT), compared as a multiset.
 fn float_keyed() -> Table {
     Table::new("s", "k")
-        .column(Column::new("k", ColumnType::Float { scale: Some(2) }).real_precision(7))
+        .column(float2("k").real_precision(7))
         .column(Column::new("v", int()))
         .index(Index::primary(["k"]))
 }
@@ -320,8 +313,7 @@ fn multiset_rows_pair_with_their_stored_form() {
     );
 
     // Copies: three of 0.125 on the source, one of its stored form 0.12 on the target.
-    let keyless = Table::new("s", "n")
-        .column(Column::new("f", ColumnType::Float { scale: Some(2) }).real_precision(7));
+    let keyless = Table::new("s", "n").column(float2("f").real_precision(7));
     let f = |x: f32| vec![Value::Float(x)];
     let tp = plan(
         &keyless,
@@ -339,8 +331,7 @@ fn multiset_rows_pair_with_their_stored_form() {
 
 #[test]
 fn double_columns_and_values_that_store_exactly_are_not_reported() {
-    let table = Table::new("s", "d")
-        .column(Column::new("id", int()))
+    let table = with_id("d")
         .column(Column::new("d", ColumnType::Double { scale: Some(3) }).real_precision(10))
         .column(Column::new("p", ColumnType::Float { scale: None }))
         .index(Index::primary(["id"]));
@@ -375,8 +366,7 @@ fn double_columns_and_values_that_store_exactly_are_not_reported() {
 
 /// `s.u (id INT PRIMARY KEY, d DOUBLE UNSIGNED, e DECIMAL(10,2) UNSIGNED, v INT)`.
 fn unsigned() -> Table {
-    Table::new("s", "u")
-        .column(Column::new("id", int()))
+    with_id("u")
         .column(Column::new("d", ColumnType::Double { scale: None }).unsigned())
         .column(
             Column::new(
