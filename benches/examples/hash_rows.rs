@@ -5,8 +5,9 @@
 //! valgrind --tool=callgrind target/release/examples/hash_rows strong mixed 5
 //! ```
 //!
-//! Arguments: algorithm (`strong`, `fast`, `pt`), row shape (`mixed`, `blob`), passes. Run it
-//! once with 0 passes to subtract the cost of building the rows.
+//! Arguments: algorithm (`strong`, `fast`, `pt`), row shape (`mixed`, `blob`, or `wire`: the
+//! mixed rows as binary-protocol packets through the live reader's path), passes. Run it once
+//! with 0 passes to subtract the cost of building the rows.
 
 use checksum::{Algorithm, Dialect, RowPlan};
 
@@ -28,7 +29,25 @@ fn main() {
     let passes: usize = arg(2).parse().unwrap_or(1);
     let plan = RowPlan::new(&table, algorithm, Dialect::MariaDb);
     let mut last = None;
-    for _ in 0..passes {
+    if arg(1) == "wire" {
+        let (buf, ends) = checksum_rows::binary_packets(&rows, &checksum_rows::MIXED_WIRE);
+        for _ in 0..passes {
+            let packets = checksum_rows::packet_slices(&buf, &ends);
+            match checksum::live::hash_binary_rows(
+                &plan,
+                &table,
+                &checksum_rows::MIXED_WIRE,
+                packets,
+            ) {
+                Ok(sum) => last = Some(sum),
+                Err(e) => {
+                    eprintln!("hash_rows: {e}");
+                    std::process::exit(2);
+                }
+            }
+        }
+    }
+    for _ in 0..if arg(1) == "wire" { 0 } else { passes } {
         let mut h = plan.hasher(None);
         for row in &rows {
             if let Err(e) = h.push_row(row) {

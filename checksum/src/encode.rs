@@ -32,38 +32,51 @@ pub(crate) fn strong_row<'v, const ZF: bool>(
     at: &dyn Fn() -> At,
 ) -> Result<(), Error> {
     for (col, v) in cols.iter().zip(row) {
-        match (v, &col.enc) {
-            (ValueRef::Null, _) => out.extend_from_slice(b"NULL"),
-            // ZEROFILL integers and decimals: digits and a point, padded; nothing to escape.
-            (v, enc) if ZF && col.zerofill.is_some() => {
-                out.push(b'\'');
-                let start = out.len();
-                if let Err(miss) = value_text(enc, v, out, &mut s.fmt) {
-                    return Err(miss.error(col, v, "strong", at));
-                }
-                zerofill::pad(out, start, col.zerofill.unwrap_or_default());
-                out.push(b'\'');
+        strong_value::<ZF>(col, v, out, s, at)?;
+    }
+    Ok(())
+}
+
+/// Appends the strong encoding of one value `v` of column `col` (`QUOTE` of its text).
+#[inline(always)]
+pub(crate) fn strong_value<const ZF: bool>(
+    col: &ColPlan,
+    v: ValueRef<'_>,
+    out: &mut Vec<u8>,
+    s: &mut Scratch,
+    at: &dyn Fn() -> At,
+) -> Result<(), Error> {
+    match (v, &col.enc) {
+        (ValueRef::Null, _) => out.extend_from_slice(b"NULL"),
+        // ZEROFILL integers and decimals: digits and a point, padded; nothing to escape.
+        (v, enc) if ZF && col.zerofill.is_some() => {
+            out.push(b'\'');
+            let start = out.len();
+            if let Err(miss) = value_text(enc, v, out, &mut s.fmt) {
+                return Err(miss.error(col, v, "strong", at));
             }
-            (ValueRef::Bytes(b), Enc::Raw) => {
-                out.push(b'\'');
-                push_quoted(out, b);
-                out.push(b'\'');
+            zerofill::pad(out, start, col.zerofill.unwrap_or_default());
+            out.push(b'\'');
+        }
+        (ValueRef::Bytes(b), Enc::Raw) => {
+            out.push(b'\'');
+            push_quoted(out, b);
+            out.push(b'\'');
+        }
+        // DECIMAL text (digits, a sign, a point): nothing `QUOTE` escapes, no scan.
+        (ValueRef::Bytes(b), Enc::DecimalText) => {
+            out.push(b'\'');
+            text::push_plain(out, b);
+            out.push(b'\'');
+        }
+        (v, enc) => {
+            // Numbers, dates and times written here are digits, signs, points, colons,
+            // spaces and `e`: nothing `QUOTE` escapes, so they go straight into the row.
+            out.push(b'\'');
+            if let Err(miss) = value_text(enc, v, out, &mut s.fmt) {
+                return Err(miss.error(col, v, "strong", at));
             }
-            // DECIMAL text (digits, a sign, a point): nothing `QUOTE` escapes, no scan.
-            (ValueRef::Bytes(b), Enc::DecimalText) => {
-                out.push(b'\'');
-                text::push_plain(out, b);
-                out.push(b'\'');
-            }
-            (v, enc) => {
-                // Numbers, dates and times written here are digits, signs, points, colons,
-                // spaces and `e`: nothing `QUOTE` escapes, so they go straight into the row.
-                out.push(b'\'');
-                if let Err(miss) = value_text(enc, v, out, &mut s.fmt) {
-                    return Err(miss.error(col, v, "strong", at));
-                }
-                out.push(b'\'');
-            }
+            out.push(b'\'');
         }
     }
     Ok(())

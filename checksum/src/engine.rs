@@ -211,11 +211,20 @@ impl ChunkHasher<'_> {
         &mut self,
         row: impl ExactSizeIterator<Item = ValueRef<'v>>,
     ) -> Result<(), Error> {
+        let chunk = self.chunk;
+        self.push_encoded(|plan, out, scratch| plan.encode(row, out, scratch, chunk))
+    }
+
+    /// Adds the row `encode` appends to the buffer it is given (the exact bytes the server
+    /// hashes); what it appended is dropped if it fails.
+    #[inline(always)]
+    pub(crate) fn push_encoded(
+        &mut self,
+        encode: impl FnOnce(&RowPlan, &mut Vec<u8>, &mut Scratch) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         if self.plan.algorithm == Algorithm::Strong {
             let start = self.batch.len();
-            let result = self
-                .plan
-                .encode(row, &mut self.batch, &mut self.scratch, self.chunk);
+            let result = encode(self.plan, &mut self.batch, &mut self.scratch);
             if result.is_err() {
                 self.batch.truncate(start);
                 return result;
@@ -231,15 +240,25 @@ impl ChunkHasher<'_> {
         }
         self.buf.clear();
         let mut buf = std::mem::take(&mut self.buf);
-        let result = self
-            .plan
-            .encode(row, &mut buf, &mut self.scratch, self.chunk);
+        let result = encode(self.plan, &mut buf, &mut self.scratch);
         if result.is_ok() {
             let h = self.plan.hash_bytes(&buf);
             self.fold(h);
         }
         self.buf = buf;
         result
+    }
+
+    /// The plan the rows are hashed under.
+    #[cfg(feature = "mysql")]
+    pub(crate) fn plan(&self) -> &RowPlan {
+        self.plan
+    }
+
+    /// The chunk number given to [`RowPlan::hasher`].
+    #[cfg(feature = "mysql")]
+    pub(crate) fn chunk(&self) -> Option<u64> {
+        self.chunk
     }
 
     /// The sum of the hashes of the strong rows waiting in the batch.

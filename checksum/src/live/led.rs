@@ -262,11 +262,11 @@ fn read_source(
     };
     match rows {
         Some(rows) if rows.usable() => {
-            let mut text_form = None;
+            let mut route = None;
             read_rows(rows, &sql, &binds, "source", &at, &mut |row| {
                 seen += 1;
                 if seen < read.limit {
-                    push_row_view(&mut hasher, row, table, &at, &mut text_form)
+                    push_row_view(&mut hasher, row, table, &at, &mut route)
                 } else if seen == read.limit {
                     let mut bad = None;
                     let raw: Vec<Option<mysql::Value>> =

@@ -161,14 +161,44 @@ pub(crate) fn read_rows(
         .map_err(|e| wire_err(at.clone(), server, e))?
 }
 
-/// Hashes one row read by the direct reader, in place; `text_form` remembers, for the
-/// result, whether rows need the owned conversion ([`RowView::has_text_form`]).
+/// How the rows of one result are hashed, decided from its first row ([`Route::of`]).
+pub(crate) enum Route {
+    /// Some column arrives in a text form ([`RowView::has_text_form`]): owned values.
+    Owned,
+    /// Values in place, converted and encoded one by one (pt, `ZEROFILL`).
+    Cells,
+    /// The strong encoding written straight from the row's bytes, one [`wire::Op`] per column.
+    Fused(Vec<wire::Op>),
+}
+
+impl Route {
+    /// The route for rows like `row` of `table` under `plan`.
+    fn of(row: &RowView<'_>, table: &Table, plan: &RowPlan) -> Route {
+        if row.has_text_form(&table.columns) {
+            Route::Owned
+        } else if plan.algorithm == crate::Algorithm::Pt || plan.zerofill {
+            Route::Cells
+        } else {
+            Route::Fused(
+                row.wires()
+                    .iter()
+                    .zip(&table.columns)
+                    .zip(&plan.columns)
+                    .map(|((&w, column), col)| wire::Op::of(w, column, col.enc))
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// Hashes one row read by the direct reader, in place; `route` remembers, for the result, how
+/// its rows are hashed ([`Route`]).
 pub(crate) fn push_row_view(
     hasher: &mut crate::ChunkHasher<'_>,
     row: RowView<'_>,
     table: &Table,
     at: &At,
-    text_form: &mut Option<bool>,
+    route: &mut Option<Route>,
 ) -> Result<(), Error> {
     if row.width() != table.columns.len() {
         return Err(Error::RowWidth {
@@ -178,34 +208,98 @@ pub(crate) fn push_row_view(
         });
     }
     let mut bad = None;
-    if *text_form.get_or_insert_with(|| row.has_text_form(&table.columns)) {
-        let raw: Vec<Option<mysql::Value>> =
-            row.cells(&mut bad).map(|c| Some(c.to_mysql())).collect();
-        bad_row(at, table, bad)?;
-        return push_mysql_row(hasher, &raw, table, at);
-    }
-    let pushed = hasher.push_values(
-        row.cells(&mut bad)
-            .zip(&table.columns)
-            .map(|(cell, c)| cell.to_ref(&c.column_type)),
-    );
+    let pushed = match route.get_or_insert_with(|| Route::of(&row, table, hasher.plan())) {
+        Route::Owned => {
+            let raw: Vec<Option<mysql::Value>> =
+                row.cells(&mut bad).map(|c| Some(c.to_mysql())).collect();
+            bad_row(at, table, bad)?;
+            return push_mysql_row(hasher, &raw, table, at);
+        }
+        Route::Cells => hasher.push_values(
+            row.cells(&mut bad)
+                .zip(&table.columns)
+                .map(|(cell, c)| cell.to_ref(&c.column_type)),
+        ),
+        Route::Fused(ops) => {
+            let chunk = hasher.chunk();
+            hasher.push_encoded(|plan, out, scratch| {
+                let encoded = row.strong_encode(
+                    ops,
+                    (&plan.columns, &table.columns),
+                    out,
+                    scratch,
+                    (&|| plan.at(chunk), &mut bad),
+                );
+                // A malformed row is an error naming the column; what it appended is dropped.
+                match bad.take() {
+                    Some(b) => Err(malformed(at, table, b)),
+                    None => encoded,
+                }
+            })
+        }
+    };
     bad_row(at, table, bad)?;
     pushed
 }
 
 /// A malformed binary row as an error naming the column.
+#[inline]
 pub(crate) fn bad_row(at: &At, table: &Table, bad: Option<wire::BadRow>) -> Result<(), Error> {
     match bad {
         None => Ok(()),
-        Some(b) => Err(Error::BadResult {
-            at: at.clone(),
-            detail: format!(
-                "a malformed row: column {}: {}",
-                table.columns.get(b.column).map_or("?", |c| c.name.as_str()),
-                b.what
-            ),
-        }),
+        Some(b) => Err(malformed(at, table, b)),
     }
+}
+
+#[cold]
+fn malformed(at: &At, table: &Table, b: wire::BadRow) -> Error {
+    Error::BadResult {
+        at: at.clone(),
+        detail: format!(
+            "a malformed row: column {}: {}",
+            table.columns.get(b.column).map_or("?", |c| c.name.as_str()),
+            b.what
+        ),
+    }
+}
+
+/// Hashes binary-protocol row packets (each a whole row payload, first byte 0x00) exactly as
+/// the direct row reader does during a compare: the same decoding, conversion and encoding,
+/// with no server. `columns` gives each result column's protocol type code and unsigned flag,
+/// as the column definitions would.
+///
+/// Not part of the API: it exists so that the benches measure the live engine's per-row path
+/// on row data built in memory.
+#[doc(hidden)]
+pub fn hash_binary_rows<'p>(
+    plan: &RowPlan,
+    table: &Table,
+    columns: &[(u8, bool)],
+    packets: impl IntoIterator<Item = &'p [u8]>,
+) -> Result<ChunkChecksum, Error> {
+    let mut wires = Vec::new();
+    for &(code, unsigned) in columns {
+        let kind = mysql_protocol::constants::ColumnType::try_from(code).map_err(|_| {
+            Error::BadResult {
+                at: plan.at(None),
+                detail: format!("protocol column type {code}, which does not exist"),
+            }
+        })?;
+        wires.push(wire::Wire::new(kind, unsigned));
+    }
+    let at = plan.at(None);
+    let mut hasher = plan.hasher(None);
+    let mut route = None;
+    for packet in packets {
+        push_row_view(
+            &mut hasher,
+            RowView::new(packet, &wires),
+            table,
+            &at,
+            &mut route,
+        )?;
+    }
+    Ok(hasher.finish())
 }
 
 /// Prepares a connection for checksumming and returns the server's dialect.
@@ -300,14 +394,14 @@ pub fn checksum_chunk_on(
         }
         (Engine::Client, Some(rows)) => {
             let mut hasher = c.plan.hasher(Some(c.chunk.number));
-            let mut text_form = None;
+            let mut route = None;
             read_rows(
                 rows,
                 &c.plan.rows_sql(&scope),
                 &binds,
                 server,
                 &at,
-                &mut |row| push_row_view(&mut hasher, row, table, &at, &mut text_form),
+                &mut |row| push_row_view(&mut hasher, row, table, &at, &mut route),
             )?;
             hasher.finish()
         }

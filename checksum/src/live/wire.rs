@@ -777,6 +777,11 @@ impl<'a> RowView<'a> {
         RowView { payload, wires }
     }
 
+    /// How each column arrives.
+    pub(crate) fn wires(&self) -> &[Wire] {
+        self.wires
+    }
+
     /// The number of columns.
     pub(crate) fn width(&self) -> usize {
         self.wires.len()
@@ -938,6 +943,36 @@ fn lenenc(rest: &mut &[u8]) -> Result<u64, Bad> {
     })
 }
 
+/// Year, month, day, hour, minute, second, microseconds.
+type DateParts = (u16, u8, u8, u8, u8, u8, u32);
+
+/// A date and time value (length byte, then 0, 4, 7 or 11 bytes) from the front of `rest`:
+/// year, month, day, hour, minute, second, microseconds (zero where not sent).
+#[inline(always)]
+fn read_date_parts(rest: &mut &[u8]) -> Result<DateParts, Bad> {
+    let [len] = take::<1>(rest)?;
+    let mut b = take_slice(rest, u64::from(len))?;
+    let (mut date, mut time, mut micros) = ([0u8; 4], [0u8; 3], 0u32);
+    if len >= 4 {
+        date = take::<4>(&mut b)?;
+    }
+    if len >= 7 {
+        time = take::<3>(&mut b)?;
+    }
+    if len == 11 {
+        micros = u32::from_le_bytes(take::<4>(&mut b)?);
+    }
+    Ok((
+        u16::from_le_bytes([date[0], date[1]]),
+        date[2],
+        date[3],
+        time[0],
+        time[1],
+        time[2],
+        micros,
+    ))
+}
+
 /// One non-NULL value of type `wire` from the front of `rest`, decoded as `mysql_common`
 /// decodes binary values (small unsigned integers as `Int`, `BIGINT UNSIGNED` as `Int`
 /// when it fits).
@@ -980,27 +1015,8 @@ fn read_cell<'a>(wire: Wire, rest: &mut &'a [u8]) -> Result<Cell<'a>, Bad> {
         | WireType::MYSQL_TYPE_DATE
         | WireType::MYSQL_TYPE_NEWDATE
         | WireType::MYSQL_TYPE_DATETIME => {
-            let [len] = take::<1>(rest)?;
-            let mut b = take_slice(rest, u64::from(len))?;
-            let (mut date, mut time, mut micros) = ([0u8; 4], [0u8; 3], 0u32);
-            if len >= 4 {
-                date = take::<4>(&mut b)?;
-            }
-            if len >= 7 {
-                time = take::<3>(&mut b)?;
-            }
-            if len == 11 {
-                micros = u32::from_le_bytes(take::<4>(&mut b)?);
-            }
-            Cell::Date(
-                u16::from_le_bytes([date[0], date[1]]),
-                date[2],
-                date[3],
-                time[0],
-                time[1],
-                time[2],
-                micros,
-            )
+            let (y, mo, d, h, mi, s, us) = read_date_parts(rest)?;
+            Cell::Date(y, mo, d, h, mi, s, us)
         }
         WireType::MYSQL_TYPE_TIME => {
             let [len] = take::<1>(rest)?;
@@ -1039,6 +1055,9 @@ fn read_cell<'a>(wire: Wire, rest: &mut &'a [u8]) -> Result<Cell<'a>, Bad> {
         other => return Err(Bad::Unknown(other)),
     })
 }
+
+mod fused;
+pub(crate) use fused::Op;
 
 #[cfg(test)]
 mod tests;

@@ -289,3 +289,253 @@ fn an_unknown_type_is_an_error_where_the_driver_would_panic() {
     let e = direct(&payload, &wires).expect_err("unknown");
     assert!(e.what.contains("does not know"), "{}", e.what);
 }
+
+mod fused {
+    //! The fused strong encoder ([`super::super::Op`]) against the general path (cells
+    //! converted to values, then `encode::strong_row`): the same bytes for every row, the same
+    //! error for every value the encoder refuses, the same bad column for every damaged row.
+
+    use chunker::{Collation, Column as ModelColumn, ColumnType, Table, TextKind};
+    use proptest::prelude::*;
+
+    use super::super::{Op, RowView, Wire};
+    use super::{row, value_of, WireType};
+    use crate::encode::{strong_row, Scratch};
+    use crate::{Algorithm, Dialect, RowPlan};
+
+    /// A model column type and the protocol types a server may send for it (the first is what
+    /// MariaDB sends; the others are legal in the protocol and must not go wrong).
+    fn model_and_wires() -> Vec<(ColumnType, Vec<WireType>)> {
+        use WireType as W;
+        let ints = vec![
+            W::MYSQL_TYPE_TINY,
+            W::MYSQL_TYPE_SHORT,
+            W::MYSQL_TYPE_INT24,
+            W::MYSQL_TYPE_LONG,
+            W::MYSQL_TYPE_LONGLONG,
+        ];
+        let bytes = vec![
+            W::MYSQL_TYPE_VAR_STRING,
+            W::MYSQL_TYPE_STRING,
+            W::MYSQL_TYPE_BLOB,
+            W::MYSQL_TYPE_VARCHAR,
+        ];
+        let dates = vec![
+            W::MYSQL_TYPE_DATETIME,
+            W::MYSQL_TYPE_TIMESTAMP,
+            W::MYSQL_TYPE_DATE,
+        ];
+        let mut out = Vec::new();
+        for b in [1u8, 2, 3, 4, 8] {
+            for unsigned in [false, true] {
+                out.push((ColumnType::Integer { bytes: b, unsigned }, ints.clone()));
+            }
+        }
+        let floats = vec![W::MYSQL_TYPE_FLOAT, W::MYSQL_TYPE_DOUBLE];
+        out.push((ColumnType::Float { scale: None }, floats.clone()));
+        out.push((ColumnType::Float { scale: Some(2) }, floats.clone()));
+        out.push((ColumnType::Double { scale: None }, floats.clone()));
+        out.push((ColumnType::Double { scale: Some(3) }, floats));
+        out.push((
+            ColumnType::Decimal {
+                precision: 12,
+                scale: 3,
+            },
+            vec![W::MYSQL_TYPE_NEWDECIMAL, W::MYSQL_TYPE_DECIMAL],
+        ));
+        out.push((ColumnType::Bit { bits: 12 }, vec![W::MYSQL_TYPE_BIT]));
+        for kind in [TextKind::Fixed, TextKind::Var, TextKind::Lob] {
+            let max_len = 300;
+            out.push((ColumnType::Text { kind, max_len }, bytes.clone()));
+            out.push((ColumnType::Binary { kind, max_len }, bytes.clone()));
+        }
+        out.push((ColumnType::Date, dates.clone()));
+        for fsp in [0u8, 3, 6] {
+            out.push((ColumnType::DateTime { fsp }, dates.clone()));
+            out.push((ColumnType::Timestamp { fsp }, dates.clone()));
+            out.push((ColumnType::Time { fsp }, vec![W::MYSQL_TYPE_TIME]));
+        }
+        out.push((
+            ColumnType::Year,
+            vec![W::MYSQL_TYPE_YEAR, W::MYSQL_TYPE_SHORT],
+        ));
+        out.push((
+            ColumnType::Enum {
+                variants: vec!["a".into(), "b".into()],
+            },
+            vec![W::MYSQL_TYPE_STRING, W::MYSQL_TYPE_ENUM],
+        ));
+        out.push((
+            ColumnType::Set {
+                members: vec!["a".into(), "b".into()],
+            },
+            vec![W::MYSQL_TYPE_STRING, W::MYSQL_TYPE_SET],
+        ));
+        out.push((
+            ColumnType::Json,
+            vec![W::MYSQL_TYPE_BLOB, W::MYSQL_TYPE_JSON],
+        ));
+        out
+    }
+
+    /// A column: model type, how it arrives, its value (None: NULL) in binary-row form.
+    fn column() -> impl Strategy<Value = (ColumnType, Wire, Option<Vec<u8>>)> {
+        let all = model_and_wires();
+        (
+            0..all.len(),
+            any::<prop::sample::Index>(),
+            any::<bool>(),
+            0..5u8,
+        )
+            .prop_flat_map(move |(m, w, unsigned, null)| {
+                let (model, wires) = all[m].clone();
+                let kind = wires[w.index(wires.len())];
+                let wire = Wire::new(kind, unsigned);
+                if null == 0 {
+                    Just((model, wire, None)).boxed()
+                } else {
+                    value_of(kind)
+                        .prop_map(move |v| (model.clone(), wire, Some(v)))
+                        .boxed()
+                }
+            })
+    }
+
+    /// What an encoder made of a row: its bytes, or the bad column and why, or the error.
+    #[derive(Debug, PartialEq)]
+    enum Outcome {
+        Bytes(Vec<u8>),
+        Bad(usize, String),
+        Error(String),
+    }
+
+    fn both(models: &[ColumnType], wires: &[Wire], payload: &[u8]) -> (Outcome, Outcome) {
+        let mut table = Table::new("d", "t");
+        for (i, m) in models.iter().enumerate() {
+            let c = ModelColumn::new(format!("c{i}"), m.clone()).nullable();
+            let c = if matches!(m, ColumnType::Text { .. } | ColumnType::Enum { .. }) {
+                c.collation(Collation::new("utf8mb4_general_ci"))
+            } else {
+                c
+            };
+            table = table.column(c);
+        }
+        let plan = RowPlan::new(&table, Algorithm::Strong, Dialect::MariaDb);
+        let view = RowView::new(payload, wires);
+        let at = || plan.at(Some(1));
+        let outcome =
+            |r: Result<(), crate::Error>, bad: Option<super::super::BadRow>, out| match (r, bad) {
+                (_, Some(b)) => Outcome::Bad(b.column, b.what),
+                (Err(e), None) => Outcome::Error(e.to_string()),
+                (Ok(()), None) => Outcome::Bytes(out),
+            };
+        let (mut out, mut bad) = (Vec::new(), None);
+        let r = strong_row::<false>(
+            &plan.columns,
+            view.cells(&mut bad)
+                .zip(&table.columns)
+                .map(|(c, m)| c.to_ref(&m.column_type)),
+            &mut out,
+            &mut Scratch::default(),
+            &at,
+        );
+        let general = outcome(r, bad, out);
+        let ops: Vec<Op> = wires
+            .iter()
+            .zip(&table.columns)
+            .zip(&plan.columns)
+            .map(|((&w, m), c)| Op::of(w, m, c.enc))
+            .collect();
+        let (mut out, mut bad) = (Vec::new(), None);
+        let r = view.strong_encode(
+            &ops,
+            (&plan.columns, &table.columns),
+            &mut out,
+            &mut Scratch::default(),
+            (&at, &mut bad),
+        );
+        (general, outcome(r, bad, out))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn fused_matches_cells(
+            cols in proptest::collection::vec(column(), 1..20),
+            damage in any::<Option<(prop::sample::Index, Option<(prop::sample::Index, u8)>)>>(),
+        ) {
+            let models: Vec<ColumnType> = cols.iter().map(|(m, _, _)| m.clone()).collect();
+            let wires: Vec<Wire> = cols.iter().map(|(_, w, _)| *w).collect();
+            let values: Vec<Option<Vec<u8>>> = cols.into_iter().map(|(_, _, v)| v).collect();
+            let mut payload = row(&values);
+            if let Some((cut, flip)) = damage {
+                if let Some((at, byte)) = flip {
+                    let i = at.index(payload.len());
+                    payload[i] = byte;
+                }
+                payload.truncate(cut.index(payload.len() + 1));
+            }
+            let (general, fused) = both(&models, &wires, &payload);
+            prop_assert_eq!(general, fused);
+        }
+    }
+
+    #[test]
+    fn mariadb_wire_types_take_the_fused_ops() {
+        // The kinds MariaDB sends for the common columns get their own op, not the general
+        // path: if this fails, the fused path silently stopped being used.
+        let col = |t: ColumnType| ModelColumn::new("c", t);
+        let table = Table::new("d", "t")
+            .column(col(ColumnType::Integer {
+                bytes: 4,
+                unsigned: false,
+            }))
+            .column(col(ColumnType::Integer {
+                bytes: 8,
+                unsigned: true,
+            }))
+            .column(col(ColumnType::Double { scale: None }))
+            .column(col(ColumnType::Float { scale: None }))
+            .column(col(ColumnType::DateTime { fsp: 6 }))
+            .column(col(ColumnType::Text {
+                kind: TextKind::Var,
+                max_len: 10,
+            }))
+            .column(col(ColumnType::Decimal {
+                precision: 5,
+                scale: 2,
+            }))
+            .column(col(ColumnType::Time { fsp: 0 }));
+        let wires = [
+            Wire::new(WireType::MYSQL_TYPE_LONG, false),
+            Wire::new(WireType::MYSQL_TYPE_LONGLONG, true),
+            Wire::new(WireType::MYSQL_TYPE_DOUBLE, false),
+            Wire::new(WireType::MYSQL_TYPE_FLOAT, false),
+            Wire::new(WireType::MYSQL_TYPE_DATETIME, false),
+            Wire::new(WireType::MYSQL_TYPE_VAR_STRING, false),
+            Wire::new(WireType::MYSQL_TYPE_NEWDECIMAL, false),
+            Wire::new(WireType::MYSQL_TYPE_TIME, false),
+        ];
+        let plan = RowPlan::new(&table, Algorithm::Strong, Dialect::MariaDb);
+        let ops: Vec<Op> = wires
+            .iter()
+            .zip(&table.columns)
+            .zip(&plan.columns)
+            .map(|((&w, m), c)| Op::of(w, m, c.enc))
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                Op::I32,
+                Op::U64,
+                Op::Double,
+                Op::Float,
+                Op::DateTime(6),
+                Op::Quoted,
+                Op::Plain,
+                Op::Cell(wires[7]),
+            ]
+        );
+    }
+}
