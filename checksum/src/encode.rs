@@ -15,6 +15,10 @@ use crate::error::{At, Error};
 use crate::plan::{ColPlan, Enc};
 use crate::{fixed, number, text, zerofill};
 
+/// The row encoders' result: the error boxed, so that the result of every row is one word
+/// in a register (a `Result<(), Error>` is copied through the stack, row after row).
+pub(crate) type Encoded = Result<(), Box<Error>>;
+
 /// Scratch space reused across rows so that encoding allocates nothing per row.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
@@ -30,7 +34,7 @@ pub(crate) fn strong_row<'v, const ZF: bool>(
     out: &mut Vec<u8>,
     s: &mut Scratch,
     at: &dyn Fn() -> At,
-) -> Result<(), Error> {
+) -> Encoded {
     for (col, v) in cols.iter().zip(row) {
         strong_value::<ZF>(col, v, out, s, at)?;
     }
@@ -45,7 +49,7 @@ pub(crate) fn strong_value<const ZF: bool>(
     out: &mut Vec<u8>,
     s: &mut Scratch,
     at: &dyn Fn() -> At,
-) -> Result<(), Error> {
+) -> Encoded {
     match (v, &col.enc) {
         (ValueRef::Null, _) => out.extend_from_slice(b"NULL"),
         // ZEROFILL integers and decimals: digits and a point, padded; nothing to escape.
@@ -90,7 +94,7 @@ pub(crate) fn pt_row<'v, const ZF: bool>(
     out: &mut Vec<u8>,
     s: &mut Scratch,
     at: &dyn Fn() -> At,
-) -> Result<(), Error> {
+) -> Encoded {
     let mut first = true;
     s.nulls.clear();
     for (col, v) in cols.iter().zip(row) {
@@ -240,8 +244,8 @@ impl Miss {
         v: ValueRef<'_>,
         algorithm: &'static str,
         at: &dyn Fn() -> At,
-    ) -> Error {
-        match (self, &col.enc) {
+    ) -> Box<Error> {
+        Box::new(match (self, &col.enc) {
             (Miss::Unsupported, Enc::Unsupported) => Error::Unsupported {
                 at: at(),
                 algorithm,
@@ -257,7 +261,7 @@ impl Miss {
                 },
                 found: short(v),
             },
-        }
+        })
     }
 }
 

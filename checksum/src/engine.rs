@@ -5,7 +5,7 @@ use std::fmt;
 use chunker::{Table, Value, ValueRef};
 use md5::{Digest, Md5};
 
-use crate::encode::{self, Scratch};
+use crate::encode::{self, Encoded, Scratch};
 use crate::error::{At, Error};
 use crate::md5batch;
 use crate::plan::{self, ColPlan, Enc};
@@ -90,6 +90,7 @@ impl RowPlan {
             &mut Scratch::default(),
             None,
         )
+        .map_err(|e| *e)
     }
 
     // Inlined into the per-row loop, as it was before its four encoder instantiations made it
@@ -101,13 +102,13 @@ impl RowPlan {
         out: &mut Vec<u8>,
         scratch: &mut Scratch,
         chunk: Option<u64>,
-    ) -> Result<(), Error> {
+    ) -> Encoded {
         if row.len() != self.columns.len() {
-            return Err(Error::RowWidth {
+            return Err(Box::new(Error::RowWidth {
                 at: self.at(chunk),
                 expected: self.columns.len(),
                 found: row.len(),
-            });
+            }));
         }
         let at = || self.at(chunk);
         // Tables without ZEROFILL columns (nearly all) get encoders without the padding check.
@@ -213,6 +214,7 @@ impl ChunkHasher<'_> {
     ) -> Result<(), Error> {
         let chunk = self.chunk;
         self.push_encoded(|plan, out, scratch| plan.encode(row, out, scratch, chunk))
+            .map_err(|e| *e)
     }
 
     /// Adds the row `encode` appends to the buffer it is given (the exact bytes the server
@@ -220,8 +222,8 @@ impl ChunkHasher<'_> {
     #[inline(always)]
     pub(crate) fn push_encoded(
         &mut self,
-        encode: impl FnOnce(&RowPlan, &mut Vec<u8>, &mut Scratch) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+        encode: impl FnOnce(&RowPlan, &mut Vec<u8>, &mut Scratch) -> Encoded,
+    ) -> Encoded {
         if self.plan.algorithm == Algorithm::Strong {
             let start = self.batch.len();
             let result = encode(self.plan, &mut self.batch, &mut self.scratch);

@@ -275,7 +275,7 @@ fn read_source(
                     next = Some(key_values(&at, table, places, &raw)?);
                     Ok(())
                 } else {
-                    Err(too_many())
+                    Err(Box::new(too_many()))
                 }
             })?;
         }

@@ -19,6 +19,7 @@ use chunker::{Chunk, Column, Key, Table, ValueRef, Walker};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params};
 
+use crate::encode::Encoded;
 use crate::engine::{ChunkChecksum, RowPlan};
 use crate::error::{redact, At, Error};
 use crate::sql::Scope;
@@ -155,10 +156,11 @@ pub(crate) fn read_rows(
     binds: &[mysql::Value],
     server: &str,
     at: &At,
-    on_row: &mut dyn FnMut(RowView<'_>) -> Result<(), Error>,
+    on_row: &mut dyn FnMut(RowView<'_>) -> Encoded,
 ) -> Result<(), Error> {
     rows.exec_rows(sql, binds, on_row)
         .map_err(|e| wire_err(at.clone(), server, e))?
+        .map_err(|e| *e)
 }
 
 /// How the rows of one result are hashed, decided from its first row ([`Route::of`]).
@@ -199,13 +201,13 @@ pub(crate) fn push_row_view(
     table: &Table,
     at: &At,
     route: &mut Option<Route>,
-) -> Result<(), Error> {
+) -> Encoded {
     if row.width() != table.columns.len() {
-        return Err(Error::RowWidth {
+        return Err(Box::new(Error::RowWidth {
             at: at.clone(),
             expected: table.columns.len(),
             found: row.width(),
-        });
+        }));
     }
     let mut bad = None;
     let pushed = match route.get_or_insert_with(|| Route::of(&row, table, hasher.plan())) {
@@ -213,13 +215,15 @@ pub(crate) fn push_row_view(
             let raw: Vec<Option<mysql::Value>> =
                 row.cells(&mut bad).map(|c| Some(c.to_mysql())).collect();
             bad_row(at, table, bad)?;
-            return push_mysql_row(hasher, &raw, table, at);
+            return Ok(push_mysql_row(hasher, &raw, table, at)?);
         }
-        Route::Cells => hasher.push_values(
-            row.cells(&mut bad)
-                .zip(&table.columns)
-                .map(|(cell, c)| cell.to_ref(&c.column_type)),
-        ),
+        Route::Cells => hasher
+            .push_values(
+                row.cells(&mut bad)
+                    .zip(&table.columns)
+                    .map(|(cell, c)| cell.to_ref(&c.column_type)),
+            )
+            .map_err(Box::new),
         Route::Fused(ops) => {
             let chunk = hasher.chunk();
             hasher.push_encoded(|plan, out, scratch| {
@@ -232,7 +236,7 @@ pub(crate) fn push_row_view(
                 );
                 // A malformed row is an error naming the column; what it appended is dropped.
                 match bad.take() {
-                    Some(b) => Err(malformed(at, table, b)),
+                    Some(b) => Err(Box::new(malformed(at, table, b))),
                     None => encoded,
                 }
             })
@@ -297,7 +301,8 @@ pub fn hash_binary_rows<'p>(
             table,
             &at,
             &mut route,
-        )?;
+        )
+        .map_err(|e| *e)?;
     }
     Ok(hasher.finish())
 }

@@ -13,7 +13,7 @@
 use chunker::{Column as ModelColumn, ColumnType};
 
 use super::{lenenc, read_cell, take, take_slice, Bad, BadRow, RowView, Wire, WireType};
-use crate::encode::{push_quoted, strong_value, Scratch};
+use crate::encode::{push_quoted, strong_value, Encoded, Scratch};
 use crate::error::{At, Error};
 use crate::plan::{ColPlan, Enc};
 use crate::{number, text};
@@ -106,7 +106,7 @@ impl RowView<'_> {
         out: &mut Vec<u8>,
         s: &mut Scratch,
         (at, bad): (&dyn Fn() -> At, &mut Option<BadRow>),
-    ) -> Result<(), Error> {
+    ) -> Encoded {
         let bitmap_len = (self.wires.len() + 9) / 8;
         let Some((bitmap, mut rest)) = self
             .payload
@@ -191,7 +191,7 @@ impl Ctx<'_, '_, '_> {
 /// Why a column could not be written: its bytes, or its value for the encoder.
 enum Fault {
     Bad(Bad),
-    Encode(Error),
+    Encode(Box<Error>),
 }
 
 impl From<Bad> for Fault {

@@ -424,7 +424,7 @@ mod fused {
         let view = RowView::new(payload, wires);
         let at = || plan.at(Some(1));
         let outcome =
-            |r: Result<(), crate::Error>, bad: Option<super::super::BadRow>, out| match (r, bad) {
+            |r: crate::encode::Encoded, bad: Option<super::super::BadRow>, out| match (r, bad) {
                 (_, Some(b)) => Outcome::Bad(b.column, b.what),
                 (Err(e), None) => Outcome::Error(e.to_string()),
                 (Ok(()), None) => Outcome::Bytes(out),
