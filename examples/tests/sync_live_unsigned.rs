@@ -220,6 +220,11 @@ fn a_write_of_a_negative_into_unsigned_is_refused_or_stored_as_zero() -> TestRes
 /// | `un.k` k -2.75 | v 3 | missing | cannot repair: `k` negative |
 /// | `un.k` k -1.50 | v 7 | v 1 | updated by its negative key |
 /// | `un.k` k 3.00 | v 4 | missing | inserted |
+/// | `un.m` d -2.5 | missing | v 1 | deleted by its exact values |
+/// | `un.m` d -1.5 | v 7 | v 1 | cannot repair: `d` negative (the target's copy deleted) |
+///
+/// `un.m` is keyed by a DOUBLE, so compared as a multiset: its changed row is a missing row
+/// and an extra one.
 fn setup() -> Result<Option<(Pair, Server)>, Box<dyn Error>> {
     if common::no_server() {
         return Ok(None);
@@ -252,6 +257,7 @@ fn setup() -> Result<Option<(Pair, Server)>, Box<dyn Error>> {
     let tables = [
         "t (id INT PRIMARY KEY, d DOUBLE{u}, e DECIMAL(10,2){u}, v INT)",
         "k (k DECIMAL(10,2){u} PRIMARY KEY, v INT)",
+        "m (d DOUBLE{u} NOT NULL PRIMARY KEY, v INT)",
     ];
     // Each server its own definition: not through the binary log.
     for (conn, unsigned) in [(&mut p, ""), (&mut r, " UNSIGNED"), (&mut t, " UNSIGNED")] {
@@ -267,7 +273,8 @@ fn setup() -> Result<Option<(Pair, Server)>, Box<dyn Error>> {
     p.query_drop(
         "INSERT INTO un.t SELECT seq, seq * 1.5, seq + 0.25, seq FROM un.seq_1_to_100; \
          UPDATE un.t SET d = -2 WHERE id = 4; \
-         INSERT INTO un.k VALUES (-4.00, 1), (-1.50, 1), (0.00, 1), (1.50, 1), (2.00, 1)",
+         INSERT INTO un.k VALUES (-4.00, 1), (-1.50, 1), (0.00, 1), (1.50, 1), (2.00, 1); \
+         INSERT INTO un.m VALUES (-2.5, 1), (-1.5, 1), (3.5, 1)",
     )?;
     caught_up(&mut p, &mut t)?;
     t.query_drop("STOP SLAVE; RESET SLAVE ALL")?;
@@ -278,7 +285,9 @@ fn setup() -> Result<Option<(Pair, Server)>, Box<dyn Error>> {
          INSERT INTO un.t VALUES (101, -0.5, 3.00, 101), (102, 0.5, 5.00, 102); \
          DELETE FROM un.k WHERE k = -4.00; \
          UPDATE un.k SET v = 7 WHERE k = -1.50; \
-         INSERT INTO un.k VALUES (-2.75, 3), (3.00, 4)",
+         INSERT INTO un.k VALUES (-2.75, 3), (3.00, 4); \
+         DELETE FROM un.m WHERE d = -2.5; \
+         UPDATE un.m SET v = 7 WHERE d = -1.5",
     )?;
     pair.wait_replica_caught_up(Duration::from_secs(60))?;
     t.query_drop(
@@ -288,19 +297,21 @@ fn setup() -> Result<Option<(Pair, Server)>, Box<dyn Error>> {
     for conn in [&mut r, &mut t] {
         let n: Option<u64> = conn.query_first(
             "SELECT (SELECT COUNT(*) FROM un.t WHERE d + 0 < 0 OR e + 0 < 0) \
-             + (SELECT COUNT(*) FROM un.k WHERE k + 0 < 0)",
+             + (SELECT COUNT(*) FROM un.k WHERE k + 0 < 0) \
+             + (SELECT COUNT(*) FROM un.m WHERE d + 0 < 0)",
         )?;
         assert!(n.unwrap_or(0) >= 3, "negatives in UNSIGNED columns: {n:?}");
     }
     Ok(Some((pair, target)))
 }
 
-/// Every row of `un.t` and `un.k` as text (exact: DOUBLE by its bits through `+ 0e0`'s
-/// shortest text, DECIMAL as stored), in key order.
-fn contents(conn: &mut Conn) -> Result<(Vec<String>, Vec<String>), Box<dyn Error>> {
+/// Every row of `un.t`, `un.k` and `un.m` as text (DOUBLE through `+ 0e0`, exact for these
+/// values; DECIMAL as stored), in key order.
+fn contents(conn: &mut Conn) -> Result<[Vec<String>; 3], Box<dyn Error>> {
     let t = conn.query("SELECT CONCAT_WS(' ', id, d + 0e0, e, v) FROM un.t ORDER BY id")?;
     let k = conn.query("SELECT CONCAT_WS(' ', k, v) FROM un.k ORDER BY k")?;
-    Ok((t, k))
+    let m = conn.query("SELECT CONCAT_WS(' ', d + 0e0, v) FROM un.m ORDER BY d")?;
+    Ok([t, k, m])
 }
 
 /// The `table-sync: cannot repair:` lines of a run's stderr.
@@ -339,6 +350,11 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
              target lacks the row; left out of the statements"
         ),
         format!(
+            "`un`.`m` row `d`=-1.5e0, `v`=7: cannot be repaired by writing: the target column's \
+             type cannot hold it: `d` -1.5e0 is negative in DOUBLE UNSIGNED, {refused}, the \
+             target lacks the row; left out of the statements"
+        ),
+        format!(
             "`un`.`t` row `id`=10: cannot be repaired by writing: the target column's type \
              cannot hold it: `d` -1.5e0 is negative in DOUBLE UNSIGNED, {refused}, the target \
              has 1.5e1; left out of the statements"
@@ -372,8 +388,8 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
     }
     assert!(
         err.contains(
-            "table-sync: 4 rows cannot be repaired by writing, as the target column's type \
-             rounds the source's value or cannot hold it: 4 left out of the statements \
+            "table-sync: 5 rows cannot be repaired by writing, as the target column's type \
+             rounds the source's value or cannot hold it: 5 left out of the statements \
              (--include-unrepairable writes them anyway)"
         ),
         "{err}"
@@ -395,6 +411,10 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
             "INSERT INTO `un`.`k` (`k`, `v`) VALUES (3.00, 4)",
             "UPDATE `un`.`k` SET `v` = 7 WHERE `k` <= CAST('0.00' AS DECIMAL(65,2)) AND \
              (`k` + 0) = -1.50 LIMIT 1",
+            "DELETE FROM `un`.`m` WHERE `d` <= CAST('0' AS DECIMAL(65,0)) AND (`d` + 0e0) = \
+             -1.5e0 AND `v` <=> 1 LIMIT 1",
+            "DELETE FROM `un`.`m` WHERE `d` <= CAST('0' AS DECIMAL(65,0)) AND (`d` + 0e0) = \
+             -2.5e0 AND `v` <=> 1 LIMIT 1",
             "DELETE FROM `un`.`t` WHERE `id` = 1000 LIMIT 1",
             "INSERT INTO `un`.`t` (`id`, `d`, `e`, `v`) VALUES (102, 5e-1, 5.00, 102)",
             "UPDATE `un`.`t` SET `v` = 40 WHERE `id` = 4 LIMIT 1",
@@ -407,7 +427,7 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
     let (code, out, err) = sync(&["--databases", "un", "--print", "--json"])?;
     assert_eq!(code, 1, "{out}{err}");
     let plan = sync_plan::Plan::from_json(&out)?;
-    assert_eq!(plan.unrepairable_count(), 4);
+    assert_eq!(plan.unrepairable_count(), 5);
     assert!(plan.tables.iter().flat_map(|tp| &tp.unrepairable).all(|u| u
         .values
         .iter()
@@ -416,13 +436,13 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
     // The first --execute repairs the rest; the reported rows keep the target's values.
     let (code, out, err) = sync(&["--databases", "un", "--execute"])?;
     assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("table-sync: 8 statements executed"), "{err}");
+    assert!(err.contains("table-sync: 10 statements executed"), "{err}");
     assert!(
-        err.contains("table-sync: 4 of them are rows no statement can repair"),
+        err.contains("table-sync: 5 of them are rows no statement can repair"),
         "{err}"
     );
     let after = contents(&mut t)?;
-    let (mut want_t, mut want_k) = contents(&mut s)?;
+    let [mut want_t, mut want_k, mut want_m] = contents(&mut s)?;
     for row in &mut want_t {
         if row.starts_with("10 ") {
             *row = "10 15 10.25 10".into();
@@ -432,7 +452,8 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
     }
     want_t.retain(|r| !r.starts_with("101 "));
     want_k.retain(|r| r != "-2.75 3");
-    assert_eq!(after, (want_t, want_k));
+    want_m.retain(|r| r != "-1.5 7");
+    assert_eq!(after, [want_t, want_k, want_m]);
 
     // The second run plans nothing, reports the same rows, and changes nothing.
     let (code, out, err) = sync(&["--databases", "un", "--execute"])?;
@@ -440,7 +461,7 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
     assert!(err.contains("table-sync: 0 statements planned"), "{err}");
     assert!(
         err.contains(
-            "table-sync: nothing to execute; 4 rows still differ that no statement can repair"
+            "table-sync: nothing to execute; 5 rows still differ that no statement can repair"
         ),
         "{err}"
     );
@@ -455,6 +476,7 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
             "INSERT INTO `un`.`t` (`id`, `d`, `e`, `v`) VALUES (101, -5e-1, 3.00, 101)",
         ),
         ("un.k", "INSERT INTO `un`.`k` (`k`, `v`) VALUES (-2.75, 3)"),
+        ("un.m", "INSERT INTO `un`.`m` (`d`, `v`) VALUES (-1.5e0, 7)"),
     ] {
         let (code, out, err) = sync(&["--tables", tables, "--execute", "--include-unrepairable"])?;
         assert_eq!(code, 2, "{out}{err}");
