@@ -155,7 +155,17 @@
 //! `DOUBLE(10,3)`, `DOUBLE(7,2)` and `DOUBLE(30,30)` columns holding them in place; and
 //! `table-sync` run twice on tables whose `FLOAT(7,2)`/`DOUBLE(10,3)` columns hold values they
 //! cannot store repairs the other rows the first time and plans nothing the second, reporting
-//! the same 7 rows both times.
+//! the same 7 rows both times. On MariaDB 10.11.19 (`examples/tests/sync_live_unsigned.rs`):
+//! a write of a negative value to an `UNSIGNED` `FLOAT`, `DOUBLE`, `FLOAT(7,2)`,
+//! `DOUBLE(10,3)` or `DECIMAL(10,2)` column is refused (error 1264) under the plan's
+//! `sql_mode` and stored as 0 without strict mode, for 19 values, some beyond the range or
+//! rounding to -0.00 (the sign is checked first), as [`Stored::NegativeInUnsigned`] says; and
+//! `table-sync` between a replica holding such values (row-based replication from a signed
+//! primary) and a target: the 5 rows whose repair would write one are reported and left out,
+//! the rest repaired (an `UPDATE` setting the row's other columns, rows keyed by a negative
+//! `DECIMAL(10,2) UNSIGNED` deleted and updated, rows keyed by a negative `DOUBLE UNSIGNED`
+//! deleted by their exact values), the second run plans nothing and reports the same rows,
+//! and `--include-unrepairable` stops at the server's refusal with the target unchanged.
 //! From MySQL's documentation only, not run here: MySQL 8
 //! `0900` (NO PAD) collations, `WEIGHT_STRING` and the `JSON` type (keyless deletes of rows
 //! with `JSON` columns compare the column's text form, which MySQL normalizes).
