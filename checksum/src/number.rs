@@ -31,10 +31,15 @@ pub(crate) fn push_double(out: &mut Vec<u8>, x: f64, scratch: &mut String) {
     let abs = x.abs();
     if (1e-5..1e15).contains(&abs) {
         // Integers (told by the value: reading zmij's last bytes back would wait for its
-        // stores) lose their `.0`.
-        let len = text
-            .len()
-            .saturating_sub(if abs.fract() == 0.0 { 2 } else { 0 });
+        // stores) lose their `.0`. Below 1e15 the cast is exact for integers and truncates
+        // anything else (`fract` is a libm call without SSE4.1).
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
+        let integer = (abs as u64) as f64 == abs;
+        let len = text.len().saturating_sub(if integer { 2 } else { 0 });
         let fixed = text.get(..len).unwrap_or_default();
         if !may_tie(x, || significant_digits(fixed)) {
             if x < 0.0 {
