@@ -143,24 +143,34 @@
 //!   (`benches/benches/checksum_vs_pt.rs`, fifteen runs, each against pt-table-checksum
 //!   3.2.1 with its replicate check in the same run, 2.7-5.1 s): client engine `strong` (the
 //!   default) 0.25-0.38 of pt (median about 0.32; eleven of fifteen at most a third), `fast` 0.29-0.39;
-//!   server engine `strong` 0.69-1.00, `fast` 0.38-0.58. On a quiet host each server spends
-//!   about 0.4 s of CPU sending its rows (client engine) and the checker about 0.9 s
-//!   decoding, encoding and hashing 2,000,000 rows: the run is CPU-bound on 2 cores, so its
-//!   time follows the sum. Peak RSS 14 MiB (client engine) and 6 MiB (server engine), the
-//!   same on a 100,000-row table.
+//!   server engine `strong` 0.69-1.00, `fast` 0.38-0.58. The run is CPU-bound on 2 cores,
+//!   so its time follows the sum of the servers' CPU (0.4-0.65 s each, sending their rows)
+//!   and the checker's. Since session 7 the checker spends 0.52-0.58 s decoding, encoding and
+//!   hashing 2,000,000 rows (0.72-0.79 s before the fused wire path, same servers, runs
+//!   interleaved); that session's run: 0.99 and 0.85 s against pt's 2.57 s, 0.38 and 0.33.
+//!   Peak RSS 7 MiB with the direct row reader (15 MiB with the driver reading rows) and 6 MiB
+//!   (server engine), the same on a 100,000-row table.
 //! - Client engine, hashing only (`benches/benches/checksum.rs`): `strong` rows are hashed 64
 //!   at a time with multi-buffer SIMD MD5 (module `md5batch`, checked against `md-5` at first
 //!   use): 1.7-2.5 GiB/s of row data with a 1 KiB BLOB per row on one thread (a single MD5
-//!   stream runs at 600 MiB/s), but 510-560 MiB/s on one thread and 840-1,010 MiB/s on two
-//!   (the live engine hashes each server's rows on its own thread) for narrow rows of 8 mixed
-//!   columns, where writing each value's exact server text (shortest round-trip doubles,
-//!   dates, quoting) costs more than the hash: about 1,890 instructions a row (callgrind,
-//!   `benches/examples/hash_rows.rs`); perf puts a fifth of the time in MD5, a seventh in
-//!   zmij's shortest digits of the one DOUBLE and another in the three integers. The text
-//!   writers append fixed-size pieces straight from registers or from where the value lies:
-//!   a block first assembled on the stack with narrow stores and read back whole cannot be
-//!   forwarded from those stores, which cost a third of the time before. `fast` and `pt` do
-//!   about 490-590 MiB/s on those rows, 2.2 and 8 GiB/s with BLOBs.
+//!   stream runs at 600 MiB/s). Narrow rows of 8 mixed columns are measured two ways: owned
+//!   values (`mixed_8_columns`) and, as the live engine meets them, binary-protocol packets
+//!   back to back in one buffer read in place by the direct reader (`mixed_8_columns_wire`).
+//!   Both run at 130-140 ns a row (interleaved user time; criterion on this noisy host:
+//!   420-510 MiB/s on one thread, 630-840 MiB/s on two, the live engine's layout: one thread
+//!   per server), so 1 GB/s is **not** reached on narrow rows. Writing each value's exact
+//!   server text (shortest round-trip doubles, dates, quoting) costs more than the hash: about
+//!   2,000 instructions a row at over 3 per cycle (callgrind, `benches/examples/hash_rows.rs`);
+//!   perf puts a sixth of the time in MD5, a sixth in the one DOUBLE's shortest digits and
+//!   another in the three integers. The live reader writes that text straight from each
+//!   row's bytes: one op per column chosen when the result's columns arrive (`live::wire`'s
+//!   `fused`), where decoding to values, converting them and dispatching twice made the wire
+//!   path 1.8x slower than owned rows. The text writers append fixed-size pieces straight
+//!   from registers or from where the value lies, and row results carry their error boxed: a
+//!   block first assembled on the stack with narrow stores and read back whole cannot be
+//!   forwarded from those stores (a third of the time before session 6, a tenth before
+//!   session 7). `fast` and `pt` do about 410-580 MiB/s on those rows, 2.2 and 8 GiB/s with
+//!   BLOBs.
 //!
 //! # What is verified where
 //!
