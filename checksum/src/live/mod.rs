@@ -181,14 +181,7 @@ impl Route {
         } else if plan.algorithm == crate::Algorithm::Pt || plan.zerofill {
             Route::Cells
         } else {
-            Route::Fused(
-                row.wires()
-                    .iter()
-                    .zip(&table.columns)
-                    .zip(&plan.columns)
-                    .map(|((&w, column), col)| wire::Op::of(w, column, col.enc))
-                    .collect(),
-            )
+            Route::Fused(wire::ops(row.wires(), &table.columns, &plan.columns))
         }
     }
 }

@@ -1057,7 +1057,7 @@ fn read_cell<'a>(wire: Wire, rest: &mut &'a [u8]) -> Result<Cell<'a>, Bad> {
 }
 
 mod fused;
-pub(crate) use fused::Op;
+pub(crate) use fused::{ops, Op};
 
 #[cfg(test)]
 mod tests;

@@ -84,6 +84,17 @@ impl Op {
     }
 }
 
+/// The ops of a result whose columns arrive as `wires`, modelled as `columns`, planned as
+/// `cols` (all in the same order).
+pub(crate) fn ops(wires: &[Wire], columns: &[ModelColumn], cols: &[ColPlan]) -> Vec<Op> {
+    wires
+        .iter()
+        .zip(columns)
+        .zip(cols)
+        .map(|((&w, column), col)| Op::of(w, column, col.enc))
+        .collect()
+}
+
 /// Appends `v`, quoted, with `write` (digits and the like: nothing to escape).
 #[inline(always)]
 fn quoted<T>(out: &mut Vec<u8>, v: T, write: impl FnOnce(&mut Vec<u8>, T)) {

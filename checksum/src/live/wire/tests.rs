@@ -298,7 +298,7 @@ mod fused {
     use chunker::{Collation, Column as ModelColumn, ColumnType, Table, TextKind};
     use proptest::prelude::*;
 
-    use super::super::{Op, RowView, Wire};
+    use super::super::{ops, Op, RowView, Wire};
     use super::{row, value_of, WireType};
     use crate::encode::{strong_row, Scratch};
     use crate::{Algorithm, Dialect, RowPlan};
@@ -440,12 +440,7 @@ mod fused {
             &at,
         );
         let general = outcome(r, bad, out);
-        let ops: Vec<Op> = wires
-            .iter()
-            .zip(&table.columns)
-            .zip(&plan.columns)
-            .map(|((&w, m), c)| Op::of(w, m, c.enc))
-            .collect();
+        let ops = ops(wires, &table.columns, &plan.columns);
         let (mut out, mut bad) = (Vec::new(), None);
         let r = view.strong_encode(
             &ops,
@@ -518,12 +513,7 @@ mod fused {
             Wire::new(WireType::MYSQL_TYPE_TIME, false),
         ];
         let plan = RowPlan::new(&table, Algorithm::Strong, Dialect::MariaDb);
-        let ops: Vec<Op> = wires
-            .iter()
-            .zip(&table.columns)
-            .zip(&plan.columns)
-            .map(|((&w, m), c)| Op::of(w, m, c.enc))
-            .collect();
+        let ops = ops(&wires[..], &table.columns, &plan.columns);
         assert_eq!(
             ops,
             [
