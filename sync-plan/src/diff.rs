@@ -1,8 +1,12 @@
 //! Row differences: a merge-join by identity key, or a multiset comparison for keyless tables.
 //!
-//! Non-key values compare exactly: FLOAT and DOUBLE by their bits, strings and binary strings by
-//! their bytes. `'a'` against `'A'` in a non-key column, or in a key column under a
-//! case-insensitive collation, is a difference to repair even though the keys pair up.
+//! Non-key values compare exactly: FLOAT and DOUBLE by their bits (but for the sign of zero,
+//! below), strings and binary strings by their bytes. `'a'` against `'A'` in a non-key column,
+//! or in a key column under a case-insensitive collation, is a difference to repair even though
+//! the keys pair up.
+//!
+//! A FLOAT or DOUBLE `-0` and `+0` are the same value ([`same_value`]), on purpose: see the crate
+//! docs, *Negative zero*.
 
 use std::collections::BTreeMap;
 
@@ -162,11 +166,20 @@ fn check_shape<'r>(table: &Table, rows: impl Iterator<Item = &'r Row>) -> Result
     Ok(())
 }
 
-/// Exact equality: floats by bits, integers by value whatever their signedness, the rest as is.
+/// Exact equality: floats by bits, except that `-0` equals `+0` (see the crate docs, *Negative
+/// zero*), integers by value whatever their signedness, the rest as is.
+///
+/// ```
+/// use chunker::Value;
+/// use sync_plan::same_value;
+/// assert!(same_value(&Value::Double(-0.0), &Value::Double(0.0)));
+/// assert!(!same_value(&Value::Float(0.1), &Value::Float(f32::from_bits(0.1f32.to_bits() + 1))));
+/// assert!(same_value(&Value::Int(5), &Value::UInt(5)));
+/// ```
 pub fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
-        (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
+        (Value::Float(x), Value::Float(y)) => f32_bits(*x) == f32_bits(*y),
+        (Value::Double(x), Value::Double(y)) => f64_bits(*x) == f64_bits(*y),
         (Value::Int(x), Value::UInt(y)) | (Value::UInt(y), Value::Int(x)) => {
             i128::from(*x) == i128::from(*y)
         }
@@ -179,6 +192,24 @@ pub fn same_row(a: &Row, b: &Row) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y))
 }
 
+/// The bits of a FLOAT, with `-0` as `+0`: equal exactly when [`same_value`] says so.
+pub(crate) fn f32_bits(x: f32) -> u32 {
+    if x == 0.0 {
+        0
+    } else {
+        x.to_bits()
+    }
+}
+
+/// The bits of a DOUBLE, with `-0` as `+0`: equal exactly when [`same_value`] says so.
+pub(crate) fn f64_bits(x: f64) -> u64 {
+    if x == 0.0 {
+        0
+    } else {
+        x.to_bits()
+    }
+}
+
 /// An injective byte form of a row under [`same_value`] equality.
 pub(crate) fn exact_row_bytes(row: &Row) -> Vec<u8> {
     let mut out = Vec::new();
@@ -187,8 +218,8 @@ pub(crate) fn exact_row_bytes(row: &Row) -> Vec<u8> {
             Value::Null => (0, Vec::new()),
             Value::Int(i) => (1, i128::from(*i).to_be_bytes().to_vec()),
             Value::UInt(u) => (1, i128::from(*u).to_be_bytes().to_vec()),
-            Value::Float(f) => (2, f.to_bits().to_be_bytes().to_vec()),
-            Value::Double(d) => (3, d.to_bits().to_be_bytes().to_vec()),
+            Value::Float(f) => (2, f32_bits(*f).to_be_bytes().to_vec()),
+            Value::Double(d) => (3, f64_bits(*d).to_be_bytes().to_vec()),
             Value::Bytes(b) => (4, b.clone()),
             other => (5, format!("{other:?}").into_bytes()),
         };
@@ -243,7 +274,8 @@ mod tests {
     #[test]
     fn floats_differ_by_bits_and_keyless_rows_by_count() {
         let t = table(true);
-        let d = diff_rows(&t, &[row("a", 0.0)], &[row("a", -0.0)]).unwrap();
+        let next = f32::from_bits(0.1f32.to_bits() + 1);
+        let d = diff_rows(&t, &[row("a", 0.1)], &[row("a", next)]).unwrap();
         assert!(matches!(&d[0], Difference::Changed { columns, .. } if columns == &[1]));
         let t = table(false);
         let src = [row("x", 1.0), row("x", 1.0), row("x", 1.0), row("y", 2.0)];
@@ -262,5 +294,35 @@ mod tests {
             row: row("y", 2.0),
             count: 1
         }));
+    }
+
+    /// `-0` and `+0` are one value, as to the server (`=`, unique keys) and the checksums:
+    /// keyed rows pair without a difference, keyless rows count as copies of one row.
+    #[test]
+    fn negative_zero_is_the_same_value_as_zero() {
+        assert!(same_value(&Value::Float(-0.0), &Value::Float(0.0)));
+        assert!(same_value(&Value::Double(0.0), &Value::Double(-0.0)));
+        assert!(!same_value(
+            &Value::Double(-0.0),
+            &Value::Double(f64::from_bits(1))
+        ));
+        assert!(!same_value(&Value::Float(-0.0), &Value::Double(-0.0)));
+        let t = table(true);
+        let d = diff_rows(
+            &t,
+            &[row("a", -0.0), row("b", 0.0)],
+            &[row("a", 0.0), row("b", -0.0)],
+        );
+        assert_eq!(d.unwrap(), []);
+        let t = table(false);
+        let src = [row("x", -0.0), row("x", 0.0), row("y", -0.0)];
+        let tgt = [row("x", 0.0), row("x", 0.0), row("y", 0.0), row("y", -0.0)];
+        let d = diff_rows(&t, &src, &tgt).unwrap();
+        assert_eq!(d.len(), 1);
+        assert!(matches!(&d[0], Difference::Extra { row, count: 1 } if row[0] == Value::text("y")));
+        assert_eq!(
+            exact_row_bytes(&vec![Value::Double(-0.0)]),
+            exact_row_bytes(&vec![Value::Double(0.0)])
+        );
     }
 }

@@ -23,12 +23,14 @@
 
 use chunker::{Column, ColumnType, Value};
 
+use crate::diff::same_value;
 use crate::literal::{double_literal, float_literal};
 use crate::unrepairable::Stored;
 
 /// What a `FLOAT(M,D)`/`DOUBLE(M,D)` column does with `value` written to it (as the plan's
-/// literal), when that is not to store `value` bit for bit: [`Stored::Rounded`] to `D`
-/// decimals (`1.25e-1` in a FLOAT(7,2) is stored as `1.2e-1`, and `-0e0` as `0e0`), or
+/// literal), when that is not to store `value` bit for bit (or as the other zero, the same
+/// value): [`Stored::Rounded`] to `D` decimals (`1.25e-1` in a FLOAT(7,2) is stored as
+/// `1.2e-1`; `-0e0` is stored as `0e0`, the same value by [`same_value`], so `None`), or
 /// [`Stored::OutOfRange`] once rounded (`1.2345679e5` in a FLOAT(7,2), at most 99999.99; only
 /// when the model knows `M`). `None` for every other column and value. A negative value of an
 /// `UNSIGNED` column, which the server refuses before it rounds anything, is not told here but
@@ -43,15 +45,16 @@ pub(crate) fn stored_on_write(column: &Column, value: &Value) -> Option<Stored> 
                 return Some(Stored::OutOfRange { max });
             }
             #[allow(clippy::cast_possible_truncation)]
-            let stored = rounded as f32;
-            (stored.to_bits() != f.to_bits()).then_some(Stored::Rounded(Value::Float(stored)))
+            let stored = Value::Float(rounded as f32);
+            (!same_value(&stored, value)).then_some(Stored::Rounded(stored))
         }
         (ColumnType::Double { scale: Some(d) }, Value::Double(x)) if x.is_finite() => {
             let rounded = round_to(*x, *d);
             if let Some(max) = beyond_range(rounded, column.real_precision, *d, f64::MAX) {
                 return Some(Stored::OutOfRange { max });
             }
-            (rounded.to_bits() != x.to_bits()).then_some(Stored::Rounded(Value::Double(rounded)))
+            let stored = Value::Double(rounded);
+            (!same_value(&stored, value)).then_some(Stored::Rounded(stored))
         }
         _ => None,
     }
@@ -219,9 +222,11 @@ mod tests {
         assert_eq!(stored_on_write(&float(2), &f(5.4321)), rounded(f(5.43)));
         assert_eq!(stored_on_write(&float(2), &f(2.67)), None);
         assert_eq!(stored_on_write(&float(4), &f(1e6)), None);
-        // The server's arithmetic turns -0 into +0 (-0 + 0 in `floor(x) + ...`): the bits differ.
-        assert_eq!(stored_on_write(&float(2), &f(-0.0)), rounded(f(0.0)));
+        // The server's arithmetic turns -0 into +0 (-0 + 0 in `floor(x) + ...`), which is the
+        // same value: nothing to report, in either column.
+        assert_eq!(stored_on_write(&float(2), &f(-0.0)), None);
         assert_eq!(stored_on_write(&float(2), &f(0.0)), None);
+        assert_eq!(stored_on_write(&double(3), &Value::Double(-0.0)), None);
         let x = Value::Double(7.12345);
         assert_eq!(
             stored_on_write(&double(3), &x),

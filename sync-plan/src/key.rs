@@ -198,8 +198,9 @@ fn value_bytes(col: &Column, value: &Value) -> Result<Option<Vec<u8>>, ()> {
         Value::Null => return Ok(None),
         Value::Int(i) => (i128::from(*i) ^ i128::MIN).to_be_bytes().to_vec(),
         Value::UInt(u) => (i128::from(*u) ^ i128::MIN).to_be_bytes().to_vec(),
-        Value::Float(f) => f.to_bits().to_be_bytes().to_vec(),
-        Value::Double(d) => d.to_bits().to_be_bytes().to_vec(),
+        // -0 and +0 are one key, as in the server's unique indexes.
+        Value::Float(f) => crate::diff::f32_bits(*f).to_be_bytes().to_vec(),
+        Value::Double(d) => crate::diff::f64_bits(*d).to_be_bytes().to_vec(),
         Value::Date { year, month, day } => vec![1, (year >> 8) as u8, *year as u8, *month, *day],
         Value::DateTime {
             year,
@@ -358,5 +359,21 @@ mod tests {
         assert_eq!(IdentityKey::choose(&t).unwrap().index, "uy");
         assert_eq!(canonical_decimal(b"-007.50"), canonical_decimal(b"-7.5"));
         assert_eq!(canonical_decimal(b"-0.00"), canonical_decimal(b"0"));
+    }
+
+    #[test]
+    fn negative_zero_is_the_key_of_zero() {
+        let d = Column::new("d", ColumnType::Double { scale: None });
+        let f = Column::new("f", ColumnType::Float { scale: Some(2) });
+        let bytes = |c: &Column, v| value_bytes(c, &v).unwrap();
+        assert_eq!(
+            bytes(&d, Value::Double(-0.0)),
+            bytes(&d, Value::Double(0.0))
+        );
+        assert_eq!(bytes(&f, Value::Float(-0.0)), bytes(&f, Value::Float(0.0)));
+        assert_ne!(
+            bytes(&d, Value::Double(-0.0)),
+            bytes(&d, Value::Double(-1e-300))
+        );
     }
 }

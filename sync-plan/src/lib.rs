@@ -8,9 +8,10 @@
 //! `DELETE` by key (by every column with `LIMIT 1`, once per extra copy, without a key), or
 //! `REPLACE` on request, ordered so that no unique key trips; (3) renders the plan as a reviewable
 //! script or JSON, with literals that store exactly the source's values (FLOAT and DOUBLE bit for
-//! bit, strings independent of `sql_mode`); and (4) refuses unsafe directions (writing on a
-//! replica, source and target swapped). With the `mysql` feature, a thin `live` module drills
-//! down into differing ranges moving little data, fetches the rows, and executes plans.
+//! bit but for the sign of a zero, see [Negative zero](#negative-zero); strings independent of
+//! `sql_mode`); and (4) refuses unsafe directions (writing on a replica, source and target
+//! swapped). With the `mysql` feature, a thin `live` module drills down into differing ranges
+//! moving little data, fetches the rows, and executes plans.
 //!
 //! **What it is not.** Not a table checksummer for monitoring (that is the `checksum` crate, whose
 //! chunk checksums `live` uses to drill down), not a lock manager (it neither locks tables nor
@@ -118,6 +119,43 @@
 //! still differ. Without `M` in the model ([`chunker::Column`]'s `real_precision`), no range is
 //! assumed.
 //!
+//! # Negative zero
+//!
+//! A FLOAT or DOUBLE `-0` and `+0` are the same value here ([`same_value`]; keyless rows and
+//! keys alike), on purpose, as they are to everything else that decides what differs: the
+//! server's `=` and `<=>`, a unique index (inserting `+0` next to `-0` is a duplicate key),
+//! the `checksum` crate's `strong` and `fast` row text (the server prints both as `0`, and
+//! the client engine writes `0`), and `chunker`'s `Value` equality. Compared by bits, a
+//! source's `-0` against a MariaDB target's `+0` was planned again on every run in which its
+//! range was compared (a literal `-0e0` is stored as `+0`), and in a `FLOAT(M,D)`/
+//! `DOUBLE(M,D)` column reported as rounded and left out, leaving the target's other value in
+//! place.
+//!
+//! What the servers do, and where that was seen:
+//!
+//! - MariaDB 10.11.19, live (`examples/tests/sync_live_unsigned.rs`): every write through
+//!   SQL stores `+0` in a `FLOAT`, `DOUBLE`, `FLOAT(7,2)` or `DOUBLE(10,3)` column, signed or
+//!   `UNSIGNED` (and `0.00` in a `DECIMAL(10,2)`): the plan's literal `-0e0` in an `INSERT`
+//!   and an `UPDATE`, a bound `-0.0` parameter, `-x`, `-1 * 0e0` and `CAST(-0e0 AS DOUBLE)`,
+//!   though the server evaluates those to `-0` (`ATAN2(-0e0, -1)` is `-pi`). A row image
+//!   (replication, a `BINLOG` statement) is stored as it is, so a replica fed a binary log
+//!   carrying `-0` holds `-0`; but neither protocol returns the sign (the binary protocol
+//!   sends `+0` bits, the text protocol `0`, as for `SELECT -0e0`), so a MariaDB source
+//!   never hands the plan a `-0`: `table-sync` between such a replica and a target holding
+//!   `+0` plans nothing for those rows, and every checksum agrees.
+//! - Oracle MySQL, not run here: its 8.4 code stores `-0` as written and displays it (as
+//!   described in Percona's bug PS-11024), so a MySQL source, or values a caller decodes from
+//!   a binary log, can hand the plan a `-0`; its strong checksum text may then differ from a
+//!   MariaDB target's `0` (the `checksum` crate's concern), in which case the rows are
+//!   compared, found equal, and nothing is planned.
+//!
+//! So the plan writes `-0e0` for a source's `-0` (MySQL keeps it, MariaDB stores `+0`), and
+//! whichever zero the target holds needs no statement: the model of what a write stores does
+//! not depend on the server family. A `DECIMAL` has no negative zero through SQL on MariaDB
+//! (`-0.00` is stored as `0.00`); a hand-made row image can still put one there, which
+//! MariaDB shows as `-0.00` and compares below `0` (seen by hand on 10.11.19, not in the
+//! tests), and which this crate does not model.
+//!
 //! # Features
 //!
 //! - `mysql`: the `live` module (drill-down with range checksums from the `checksum` crate,
@@ -166,9 +204,12 @@
 //! `DECIMAL(10,2) UNSIGNED` deleted and updated, rows keyed by a negative `DOUBLE UNSIGNED`
 //! deleted by their exact values), the second run plans nothing and reports the same rows,
 //! and `--include-unrepairable` stops at the server's refusal with the target unchanged.
+//! On MariaDB 10.11.19 as well (same file), what a `-0` becomes, written or replicated, and
+//! that `table-sync` and the checksums take it for `+0` (see [Negative zero](#negative-zero)).
 //! From MySQL's documentation only, not run here: MySQL 8
 //! `0900` (NO PAD) collations, `WEIGHT_STRING` and the `JSON` type (keyless deletes of rows
-//! with `JSON` columns compare the column's text form, which MySQL normalizes).
+//! with `JSON` columns compare the column's text form, which MySQL normalizes); from a bug
+//! report only, MySQL storing `-0` as written.
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
