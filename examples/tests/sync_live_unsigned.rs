@@ -16,6 +16,12 @@
 //! negative keys too), and runs `table-sync` on them: the rows are reported and left out, the
 //! others repaired (rows keyed by negative values deleted and updated), the second run plans
 //! nothing, and `--include-unrepairable` gets the server's refusal (exit 2, target unchanged).
+//!
+//! `-0` is the other value only a row image puts in such a column: the first test also checks
+//! that every SQL write of a `-0` stores `+0` (signed columns too, and a `DECIMAL`), which the
+//! plan counts as the same value; the second ends with a source holding `-0` by replication
+//! (a Write_rows event applied with a `BINLOG` statement on the primary), which MariaDB sends
+//! as `+0`, so `table-sync` plans nothing for it and every checksum agrees.
 
 mod common;
 
@@ -23,6 +29,7 @@ use std::error::Error;
 use std::time::Duration;
 
 use chunker::Value;
+use common::row_image::{self, DOUBLE, FLOAT, INT};
 use common::run;
 use examples::harness::{Pair, Server, ServerOptions};
 use mysql::prelude::Queryable;
@@ -70,8 +77,10 @@ fn stored(
 /// What the plan says a write of each value stores (`None`: stored as it is) is what MariaDB
 /// does under the plan's strict `sql_mode`: a negative value of an `UNSIGNED` column is
 /// refused (error 1264) whatever the type would round it to or however far beyond its range
-/// it is, while 0 and positive values are stored (or rounded) as before, and -0 is accepted.
-/// Without strict mode the server stores 0 instead of a negative value, with warning 1264.
+/// it is, while 0 and positive values are stored (or rounded) as before, and -0 is accepted,
+/// and stored as +0, as it is in signed columns however SQL writes it (which the plan counts
+/// as the same value). Without strict mode the server stores 0 instead of a negative value,
+/// with warning 1264.
 #[test]
 fn a_write_of_a_negative_into_unsigned_is_refused_or_stored_as_zero() -> TestResult {
     let Some(server) = common::server()? else {
@@ -100,7 +109,7 @@ fn a_write_of_a_negative_into_unsigned_is_refused_or_stored_as_zero() -> TestRes
             &["-1.50", "-0.01", "-99999999.99", "0.00", "1.50"],
         ),
     ];
-    let mut refused = 0;
+    let (mut refused, mut zeros) = (0, 0);
     for (n, (ty, values)) in cases.iter().enumerate() {
         conn.query_drop(format!(
             "CREATE TABLE un.w{n} (id INT PRIMARY KEY, x {ty} UNSIGNED)"
@@ -144,12 +153,15 @@ fn a_write_of_a_negative_into_unsigned_is_refused_or_stored_as_zero() -> TestRes
                 Err(e) => return Err(format!("{what}: {e}").into()),
                 Ok(()) => {
                     let got = stored(&mut conn, &table, id)?.ok_or("the row is not there")?;
-                    if *x == "-0.0" && said.is_none() {
-                        // Not negative, so not refused. But MariaDB 10.11 stores a -0 written
-                        // to a plain FLOAT/DOUBLE column as +0, signed or not, which the model
-                        // (FLOAT(M,D) and DOUBLE(M,D) aside) does not say: a matter apart from
-                        // UNSIGNED, left alone here.
-                        continue;
+                    if *x == "-0.0" {
+                        // Not negative, so not refused: stored as +0 (the sign dropped, in
+                        // every type), which the plan counts as the same value, so it says
+                        // nothing of it.
+                        assert!(
+                            positive_zero(&mut conn, &format!("un.w{n}"), id)? && said.is_none(),
+                            "{what}: stored as {got:?}, the plan says {said:?}"
+                        );
+                        zeros += 1;
                     }
                     match &said {
                         None => assert!(
@@ -199,6 +211,95 @@ fn a_write_of_a_negative_into_unsigned_is_refused_or_stored_as_zero() -> TestRes
     // Every negative value, of every type: 4 reals (one beyond FLOAT(7,2)'s range, one that
     // FLOAT(7,2) would round to -0.00) in four types and 3 decimals; -0.0 is not negative.
     assert_eq!(refused, 4 * 4 + 3);
+    assert_eq!(zeros, 4, "-0.0 written to the four FLOAT/DOUBLE types");
+    negative_zero_writes(&mut conn)
+}
+
+/// Whether row `id` of `name` holds a zero whose sign bit is clear. Asked of the server
+/// (`ATAN2(x, -1)` is `pi` for `+0`, `-pi` for `-0`): MariaDB sends a zero without its sign in
+/// both protocols, so the client cannot tell.
+fn positive_zero(conn: &mut Conn, name: &str, id: i64) -> Result<bool, Box<dyn Error>> {
+    let yes: Option<bool> = conn.exec_first(
+        format!("SELECT x = 0 AND ATAN2(x, -1) > 0 FROM {name} WHERE id = ?"),
+        (id,),
+    )?;
+    Ok(yes == Some(true))
+}
+
+/// Every way SQL writes a `-0` stores `+0` on MariaDB, in signed `FLOAT`, `DOUBLE`,
+/// `FLOAT(7,2)`, `DOUBLE(10,3)` and `DECIMAL(10,2)` columns alike: the plan's literal (`-0e0`,
+/// `-0.00` for the DECIMAL) in an `INSERT` and an `UPDATE`, a bound parameter, `-x` of a
+/// stored `+0`, `-1 * 0e0` and `CAST(-0e0 AS DOUBLE)`, though the server evaluates those
+/// expressions to `-0` (`ATAN2(-0e0, -1)` is `-pi`). Neither protocol carries the sign of an
+/// expression's `-0` either: the binary protocol sends `+0`, the text protocol `0`.
+fn negative_zero_writes(conn: &mut Conn) -> TestResult {
+    let pi: Option<f64> = conn.query_first(
+        "SELECT ATAN2(-0e0, -1) + ATAN2(-1 * 0e0, -1) + ATAN2(CAST(-0e0 AS DOUBLE), -1)",
+    )?;
+    assert_eq!(pi, Some(-3.0 * std::f64::consts::PI), "-0 in expressions");
+    let sent: Option<mysql::Row> = conn.exec_first("SELECT -0e0, CAST(-0e0 AS FLOAT)", ())?;
+    let sent = sent.ok_or("no row")?.unwrap();
+    assert!(
+        matches!(sent[..], [mysql::Value::Double(d), mysql::Value::Float(f)]
+            if d.to_bits() == 0 && f.to_bits() == 0),
+        "the binary protocol sends +0: {sent:?}"
+    );
+    let text: Option<(String, String)> = conn.query_first("SELECT -0e0, CAST(-0e0 AS FLOAT)")?;
+    assert_eq!(
+        text,
+        Some(("0".into(), "0".into())),
+        "the text protocol sends 0"
+    );
+    let mut checked = 0;
+    for (n, ty) in [
+        "FLOAT",
+        "DOUBLE",
+        "FLOAT(7,2)",
+        "DOUBLE(10,3)",
+        "DECIMAL(10,2)",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let name = format!("z{n}");
+        conn.query_drop(format!(
+            "CREATE TABLE un.{name} (id INT PRIMARY KEY, x {ty})"
+        ))?;
+        let table = chunker::live::load_table(conn, "un", &name)?;
+        let zero = value_for(
+            ty,
+            if ty.starts_with("DECIMAL") {
+                "-0.00"
+            } else {
+                "-0.0"
+            },
+        )?;
+        let lit = sync_plan::literal(&table.columns[1], &zero)?;
+        let bound = match zero {
+            Value::Float(f) => mysql::Value::Float(f),
+            Value::Double(d) => mysql::Value::Double(d),
+            _ => mysql::Value::Bytes(b"-0.00".to_vec()),
+        };
+        conn.query_drop(format!(
+            "SET SESSION sql_mode = '{}'",
+            sync_plan::SESSION_SQL_MODE
+        ))?;
+        conn.query_drop(format!(
+            "INSERT INTO un.{name} VALUES (1, {lit}), (2, 5), (4, 0), (5, -1 * 0e0), \
+             (6, CAST(-0e0 AS DOUBLE)); \
+             UPDATE un.{name} SET x = {lit} WHERE id = 2; \
+             UPDATE un.{name} SET x = -x WHERE id = 4"
+        ))?;
+        conn.exec_drop(format!("INSERT INTO un.{name} VALUES (3, ?)"), (bound,))?;
+        for id in 1..=6 {
+            assert!(
+                positive_zero(conn, &format!("un.{name}"), id)?,
+                "{ty} row {id} (the literal {lit}): not stored as +0"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 5 * 6);
     Ok(())
 }
 
@@ -325,7 +426,7 @@ fn cannot_repair(err: &str) -> Vec<&str> {
 /// table, key, column, the source's value and what the server does, and left out: the first
 /// `--execute` repairs the rest, a second run plans nothing and reports the same rows, and
 /// `--include-unrepairable` writes them, which the server refuses (error 1264): exit 2, the
-/// target unchanged.
+/// target unchanged. Then `-0` from a binary log: [`negative_zero_from_a_binary_log`].
 #[test]
 fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
     let Some((pair, target)) = setup()? else {
@@ -496,6 +597,210 @@ fn negatives_into_unsigned_columns_are_reported_and_left_out() -> TestResult {
             "{error}"
         );
         assert_eq!(contents(&mut t)?, after, "{tables}: the target unchanged");
+    }
+    negative_zero_from_a_binary_log(&pair, &target)
+}
+
+/// A row image of `nz.t (id INT, f FLOAT, d DOUBLE, fm FLOAT(7,2), dm DOUBLE(10,3), v INT)`
+/// with `x` in the four floating-point columns.
+fn t_image(id: i32, x: f64, v: i32) -> Vec<u8> {
+    let mut r = vec![0]; // no NULL
+    r.extend_from_slice(&id.to_le_bytes());
+    r.extend_from_slice(&(x as f32).to_le_bytes());
+    r.extend_from_slice(&x.to_le_bytes());
+    r.extend_from_slice(&(x as f32).to_le_bytes());
+    r.extend_from_slice(&x.to_le_bytes());
+    r.extend_from_slice(&v.to_le_bytes());
+    r
+}
+
+/// How many of `conn`'s rows of `table` matching `filter` hold `-0` in every one of
+/// `columns`, as the server sees it (`ATAN2(x, -1)` is `-pi` for `-0`, `pi` for `+0`).
+fn negative_zero_rows(
+    conn: &mut Conn,
+    table: &str,
+    columns: &[&str],
+    filter: &str,
+) -> Result<usize, Box<dyn Error>> {
+    let negative: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{c} = 0 AND ATAN2({c}, -1) < 0"))
+        .collect();
+    let n: Option<usize> = conn.query_first(format!(
+        "SELECT COUNT(*) FROM {table} WHERE ({filter}) AND {}",
+        negative.join(" AND ")
+    ))?;
+    Ok(n.unwrap_or(0))
+}
+
+/// `-0` in FLOAT, DOUBLE, FLOAT(7,2) and DOUBLE(10,3) columns, put there as only a row image
+/// can (a `BINLOG` statement on the primary, replicated to the source; another on the
+/// target). MariaDB keeps it, compares it equal to `+0`, and sends it as `+0` (binary
+/// protocol) or `0` (text), so `table-sync` never sees it, and the checksums agree:
+///
+/// | table, row | source | target | plan |
+/// |---|---|---|---|
+/// | `nz.t` id 1 | -0 | +0 | nothing |
+/// | `nz.t` id 2 | -0, v 2 | 1.5 to 4.5, v 20 | updated (read as +0) |
+/// | `nz.t` id 3 | -0 | missing | inserted (read as +0) |
+/// | `nz.t` id 4 | +0 | -0 | nothing |
+/// | `nz.t` id 5 | 7.5 | 7.5 | nothing |
+/// | `nz.m` (keyless) | (-0, -0, 1), (7, 7, 7) | (+0, +0, 1), (8, 8, 8) | (8, 8, 8) deleted, (7, 7, 7) inserted |
+///
+/// Every row sits in one range of both tables, so the zero rows are fetched and compared too.
+/// Nothing is reported as beyond repair, the first run repairs rows 2 and 3 and the keyless
+/// rows, the second plans nothing, and every checksum (each algorithm, both engines) agrees
+/// while the source still holds `-0` where the target holds `+0`. So a MariaDB source holding
+/// `-0` plans nothing again; a source that hands the plan a `-0` (MySQL, or values decoded
+/// from a binary log) is covered by `sync_plan`'s unit tests. Last, a unique index takes `-0`
+/// and `+0` for one key.
+fn negative_zero_from_a_binary_log(pair: &Pair, target: &Server) -> TestResult {
+    let (mut p, mut s, mut t) = (pair.primary.conn()?, pair.replica.conn()?, target.conn()?);
+    let schema = "CREATE DATABASE nz; \
+                  CREATE TABLE nz.t (id INT PRIMARY KEY, f FLOAT, d DOUBLE, fm FLOAT(7,2), \
+                  dm DOUBLE(10,3), v INT); \
+                  CREATE TABLE nz.m (f FLOAT, d DOUBLE, v INT)";
+    p.query_drop(schema)?;
+    p.query_drop(
+        "INSERT INTO nz.t VALUES (4, 0, 0, 0, 0, 4), (5, 7.5, 7.5, 7.5, 7.5, 5); \
+         INSERT INTO nz.m VALUES (7, 7, 7)",
+    )?;
+    let t_columns = [INT, FLOAT, DOUBLE, FLOAT, DOUBLE, INT];
+    let images: Vec<Vec<u8>> = (1..=3).map(|id| t_image(id, -0.0, id)).collect();
+    row_image::apply(&mut p, "nz", "t", &t_columns, &images)?;
+    let mut m_image = vec![0]; // no NULL
+    m_image.extend_from_slice(&(-0f32).to_le_bytes());
+    m_image.extend_from_slice(&(-0f64).to_le_bytes());
+    m_image.extend_from_slice(&1i32.to_le_bytes());
+    row_image::apply(&mut p, "nz", "m", &[FLOAT, DOUBLE, INT], &[m_image])?;
+    pair.wait_replica_caught_up(Duration::from_secs(60))?;
+    // The target (detached): its own rows.
+    t.query_drop(schema)?;
+    t.query_drop(
+        "INSERT INTO nz.t VALUES (1, 0, 0, 0, 0, 1), (2, 1.5, 2.5, 3.5, 4.5, 20), \
+         (5, 7.5, 7.5, 7.5, 7.5, 5); \
+         INSERT INTO nz.m VALUES (0, 0, 1), (8, 8, 8)",
+    )?;
+    row_image::apply(&mut t, "nz", "t", &t_columns, &[t_image(4, -0.0, 4)])?;
+
+    // The row images are stored as they are, through replication too.
+    let floats = ["f", "d", "fm", "dm"];
+    for (conn, side) in [(&mut p, "primary"), (&mut s, "source")] {
+        assert_eq!(
+            negative_zero_rows(conn, "nz.t", &floats, "id IN (1, 2, 3)")?,
+            3,
+            "{side}: -0 in rows 1-3"
+        );
+        assert_eq!(negative_zero_rows(conn, "nz.t", &["f"], "id = 4")?, 0);
+        assert_eq!(negative_zero_rows(conn, "nz.m", &["f", "d"], "v = 1")?, 1);
+    }
+    assert_eq!(negative_zero_rows(&mut t, "nz.t", &floats, "id = 4")?, 1);
+    for c in floats {
+        assert_eq!(negative_zero_rows(&mut t, "nz.t", &[c], "id IN (1, 2)")?, 0);
+    }
+    // The server compares -0 equal to +0, and sends it without its sign.
+    let zero_rows: Option<u64> = s.query_first(
+        "SELECT COUNT(*) FROM nz.t WHERE f = 0 AND d = 0 AND fm <=> 0e0 AND dm <=> 0",
+    )?;
+    assert_eq!(zero_rows, Some(4), "-0 = 0 on the server");
+    let row: Option<mysql::Row> = s.exec_first("SELECT f, d, fm, dm FROM nz.t WHERE id = 1", ())?;
+    let row = row.ok_or("no row 1")?.unwrap();
+    let positive = |v: &mysql::Value| match *v {
+        mysql::Value::Float(f) => f.to_bits() == 0,
+        mysql::Value::Double(d) => d.to_bits() == 0,
+        _ => false,
+    };
+    assert!(
+        row.len() == 4 && row.iter().all(positive),
+        "the binary protocol sends -0 as +0: {row:?}"
+    );
+    let text: Option<(String, String, String, String)> =
+        s.query_first("SELECT f, d, fm, dm FROM nz.t WHERE id = 1")?;
+    assert_eq!(
+        text,
+        Some(("0".into(), "0".into(), "0.00".into(), "0.000".into())),
+        "the text protocol sends -0 as 0"
+    );
+
+    let (su, tu) = (pair.replica.url(), target.url());
+    let sync = |mode: &str| {
+        run(
+            env!("CARGO_BIN_EXE_table-sync"),
+            ["--source", &su, "--target", &tu, "--databases", "nz", mode],
+        )
+    };
+    let (code, out, err) = sync("--print")?;
+    assert_eq!(code, 1, "differences to repair: {out}{err}");
+    assert_eq!(cannot_repair(&err), Vec::<&str>::new(), "{err}");
+    assert!(
+        !out.contains("cannot repair") && !err.contains("warning"),
+        "{out}{err}"
+    );
+    let statements: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("/* table-sync src:"))
+        .map(|l| l.split(" /* table-sync").next().unwrap_or(l))
+        .collect();
+    assert_eq!(
+        statements,
+        [
+            "DELETE FROM `nz`.`m` WHERE `f` <=> 8e0 AND `d` <=> 8e0 AND `v` <=> 8 LIMIT 1",
+            "INSERT INTO `nz`.`m` (`f`, `d`, `v`) VALUES (7e0, 7e0, 7)",
+            "INSERT INTO `nz`.`t` (`id`, `f`, `d`, `fm`, `dm`, `v`) VALUES (3, 0e0, 0e0, 0e0, \
+             0e0, 3)",
+            "UPDATE `nz`.`t` SET `f` = 0e0, `d` = 0e0, `fm` = 0e0, `dm` = 0e0, `v` = 2 WHERE \
+             `id` = 2 LIMIT 1",
+        ],
+        "{out}"
+    );
+    let (code, out, err) = sync("--execute")?;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("table-sync: 4 statements executed"), "{err}");
+    for c in floats {
+        let n = negative_zero_rows(&mut t, "nz.t", &[c], "id IN (1, 2, 3)")?;
+        assert_eq!(n, 0, "the target holds +0 in `{c}` after the repair");
+    }
+    assert_eq!(
+        negative_zero_rows(&mut s, "nz.t", &floats, "id IN (1, 2, 3)")?,
+        3,
+        "the source keeps its -0"
+    );
+    let (code, out, err) = sync("--print")?;
+    assert_eq!(code, 0, "nothing left to repair: {out}{err}");
+    assert!(err.contains("table-sync: 0 statements planned"), "{err}");
+    for algorithm in ["strong", "fast", "pt"] {
+        for engine in ["client", "server"] {
+            let (code, out, err) = run(
+                env!("CARGO_BIN_EXE_table-checksum"),
+                [
+                    "--source",
+                    &su,
+                    "--target",
+                    &tu,
+                    "--databases",
+                    "nz",
+                    "--algorithm",
+                    algorithm,
+                    "--engine",
+                    engine,
+                ],
+            )?;
+            assert_eq!(code, 0, "{algorithm} {engine}: -0 and +0 agree: {out}{err}");
+        }
+    }
+    // A unique index takes -0 and +0 for one key.
+    t.query_drop("CREATE TABLE nz.u (k DOUBLE, UNIQUE KEY (k))")?;
+    row_image::apply(
+        &mut t,
+        "nz",
+        "u",
+        &[DOUBLE],
+        &[[vec![0], (-0f64).to_le_bytes().to_vec()].concat()],
+    )?;
+    assert_eq!(negative_zero_rows(&mut t, "nz.u", &["k"], "TRUE")?, 1);
+    match t.query_drop("INSERT INTO nz.u VALUES (0e0)") {
+        Err(mysql::Error::MySqlError(e)) if e.code == 1062 => {}
+        other => return Err(format!("+0 next to -0 in a unique index: {other:?}").into()),
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ use std::process::Command;
 use examples::harness::{self, Server, ServerOptions};
 
 pub mod numeric_keys;
+pub mod row_image;
 
 /// Runs the binary at `path` (an `env!("CARGO_BIN_EXE_<name>")`) with `args` and waits for it:
 /// (exit status, or -1 when a signal ended it; stdout; stderr), the output read as UTF-8.
