@@ -1,7 +1,7 @@
 //! Transaction boundaries and the GTIDs of complete transactions, fed event by event.
 
 use gtid::mariadb::{GtidPos, MariadbGtid};
-use gtid::{Gno, Gtid, GtidSet, Tag, Tsid, Uuid};
+use gtid::{Gno, Gtid, GtidSet, Interval, Tag, Tsid, Uuid};
 
 use crate::error::Error;
 use crate::event::EventRef;
@@ -255,19 +255,21 @@ pub fn add_previous(
         let block = block?;
         let tsid = tsid(ev, block.uuid, block.tag)?;
         for (start, end) in block.intervals() {
-            let bad = || gtid_error(ev, format!("interval {start}-{end} out of range"));
-            let first = u64::try_from(start)
+            // Stored half-open and signed: check both ends before any arithmetic on them.
+            let interval = u64::try_from(start)
                 .ok()
-                .and_then(|s| Gno::new(s).ok())
-                .ok_or_else(bad)?;
-            let last = u64::try_from(end - 1)
-                .ok()
-                .and_then(|s| Gno::new(s).ok())
-                .ok_or_else(bad)?;
-            if last < first {
-                return Err(bad());
-            }
-            set.insert_interval(&tsid, first, last);
+                .zip(u64::try_from(end).ok())
+                .and_then(|(s, e)| Interval::from_half_open(s, e).ok())
+                .ok_or_else(|| {
+                    gtid_error(
+                        ev,
+                        format!(
+                            "previous_gtids interval [{start}, {end}) of {tsid} is empty or \
+                             outside 1..=9223372036854775806"
+                        ),
+                    )
+                })?;
+            set.insert_range(&tsid, interval);
         }
     }
     Ok(())
