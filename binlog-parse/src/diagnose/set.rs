@@ -305,7 +305,8 @@ fn chain_findings(files: &[FileEntry]) -> Vec<ChainFinding> {
         }
         gtid_continuity(a, b, &mut out);
         if let (Some(x), Some(y)) = (numeric_suffix(&a.name), numeric_suffix(&b.name)) {
-            if y > x + 1 {
+            // The names come from an index file or a directory: a suffix can be u64::MAX.
+            if y > x.saturating_add(1) {
                 out.push(ChainFinding::Gap {
                     after: a.name.clone(),
                     before: b.name.clone(),
@@ -378,6 +379,35 @@ mod tests {
         assert_eq!(
             (streamed.resync, streamed.events_after_resync),
             (whole.resync, whole.events_after_resync)
+        );
+    }
+
+    #[test]
+    fn a_gap_in_file_numbers_is_found_even_after_the_largest_number() {
+        let entry = |name: &str, next: &str| FileEntry {
+            name: name.into(),
+            path: PathBuf::from(name),
+            diagnosis: diagnose_bytes(&LogBuilder::mysql80().rotate(next).finish()),
+        };
+        let gaps = |files: &[FileEntry]| {
+            chain_findings(files)
+                .into_iter()
+                .filter(|f| matches!(f, ChainFinding::Gap { .. }))
+                .count()
+        };
+        let max = format!("bin.{}", u64::MAX);
+        assert_eq!(
+            gaps(&[entry("bin.000001", "bin.000003"), entry("bin.000003", "")]),
+            1
+        );
+        assert_eq!(
+            gaps(&[entry("bin.000001", "bin.000002"), entry("bin.000002", "")]),
+            0
+        );
+        // An index may list any names in any order: the largest suffix must not overflow.
+        assert_eq!(
+            gaps(&[entry(&max, "bin.000001"), entry("bin.000001", "")]),
+            0
         );
     }
 
