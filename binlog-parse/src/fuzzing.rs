@@ -4,10 +4,12 @@
 use std::io::Read;
 
 use crate::builder::LogBuilder;
-use crate::diagnose::{add_previous, diagnose_bytes, diagnose_reader, mysql_gtid};
+use crate::diagnose::{
+    add_previous, diagnose_bytes, diagnose_bytes_with, diagnose_reader, mysql_gtid,
+};
 use crate::events::EventData;
 use crate::header::EventType;
-use crate::{EventReader, Framer};
+use crate::{DecoderOptions, EventReader, Framer};
 
 /// Reads in chunks of one size.
 struct Chunked<'a> {
@@ -24,19 +26,31 @@ impl Read for Chunked<'_> {
     }
 }
 
-fn decode_everything(data: &[u8]) {
-    for ev in Framer::new(data).map_while(Result::ok) {
+/// Frames `data` with `options` and decodes every event's typed view, walking the lazy parts.
+/// A view that fails must name the event it failed in.
+fn decode_everything(data: &[u8], options: DecoderOptions) {
+    for ev in Framer::with_options(data, options).map_while(Result::ok) {
         match ev.data() {
             Ok(EventData::Gtid(g)) => {
                 let _ = mysql_gtid(&ev, &g);
             }
             Ok(EventData::PreviousGtids(p)) => {
                 let _ = add_previous(&mut gtid::GtidSet::default(), &ev, &p);
+                for block in p.sids().map_while(Result::ok) {
+                    assert_eq!(block.intervals().count(), block.interval_count());
+                }
             }
             Ok(EventData::GtidList(l)) => {
                 let _ = l.entries().count();
             }
-            _ => {}
+            Ok(EventData::Query(q)) => {
+                let _ = (q.is_begin(), q.is_commit(), q.statement_text().len());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                assert_eq!(e.offset(), Some(ev.offset()), "{e}");
+                let _ = e.to_string();
+            }
         }
     }
 }
@@ -67,11 +81,21 @@ pub fn framer(data: &[u8]) {
         (streamed.status, streamed.valid_end),
         (d.status, d.valid_end)
     );
-    decode_everything(data);
+    decode_everything(data, DecoderOptions::default());
+    // Mutations almost always break a CRC32, which stops the checked walk at the first changed
+    // event: without the checks, the events after it reach the typed views and the diagnosis.
+    let unchecked = DecoderOptions {
+        verify_checksums: false,
+        ..DecoderOptions::default()
+    };
+    let d = diagnose_bytes_with(data, unchecked);
+    assert!(d.valid_end.get() <= data.len() as u64);
+    decode_everything(data, unchecked);
 }
 
 /// One event body of any type (first byte) wrapped in valid framing by the builder, for
-/// MySQL 8.0, MariaDB and pre-checksum layouts: the typed views must not panic.
+/// MySQL 8.0, MariaDB and pre-checksum layouts: the typed views and the diagnosis must not
+/// panic.
 pub fn events(data: &[u8]) {
     let Some((&code, body)) = data.split_first() else {
         return;
@@ -81,6 +105,9 @@ pub fn events(data: &[u8]) {
         LogBuilder::mariadb(),
         LogBuilder::mysql55(),
     ] {
-        decode_everything(&builder.event(EventType(code), body).finish());
+        let log = builder.event(EventType(code), body).finish();
+        decode_everything(&log, DecoderOptions::default());
+        // The diagnosis tracks transactions and GTIDs over the same views.
+        let _ = diagnose_bytes(&log);
     }
 }
